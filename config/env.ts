@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * Every environment variable Mtandao reads, in one schema. Each process picks the keys it needs
+ * (`pick`/`required`) and parses them once at boot with `loadConfig`.
+ * docker-compose.yml and .env.example are checked against this list by test/compose.test.ts.
+ */
+
+const port = z.coerce
+  .number({ invalid_type_error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(v) && URL.canParse(v), {
+    message: 'must be a postgres:// URL with a database name, e.g. postgres://user:pass@localhost:5432/mtandao',
+  });
+
+const hostPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233');
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  MTANDAO_CACHE_DIR: z.string().min(1).optional(),
+  DEMO_MODE: flag.default('false'),
+
+  DATABASE_URL: postgresUrl.optional(),
+  EMBEDDED_PG_PORT: port.default(5488),
+
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().regex(/^[\w.-]{2,}$/, 'must be a namespace name like mtandao').default('mtandao'),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_UI_URL: z.string().url('must be a URL').optional(),
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+
+  WEB_HOST: z.string().min(1).default('127.0.0.1'),
+  WEB_PORT: port.default(3000),
+  PUBLIC_URL: z.string().url('must be a URL like https://isp.example.co.ke').optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+export const envKeys = Object.keys(envSchema.shape) as (keyof Env)[];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses `source` (default: `.env` merged under process.env) and lists every problem at once. */
+export function parseConfig<S extends z.ZodTypeAny>(schema: S, source: NodeJS.ProcessEnv = readEnv()): z.infer<S> {
+  const result = schema.safeParse(blankToUndefined(source));
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = issue.path.join('.');
+    const given = source[key];
+    return given ? `${key}: ${issue.message} (got "${given}")` : `${key}: is required`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** For process entry points: a bad config prints one line per problem and exits 2, no stack trace. */
+export function loadConfig<S extends z.ZodTypeAny>(schema: S): z.infer<S> {
+  try {
+    return parseConfig(schema);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee .env.example for every setting.\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+function readEnv(): NodeJS.ProcessEnv {
+  // .env is optional and never overrides variables already set in the shell.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return process.env;
+}
+
+function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
+}

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '../../config/logger';
+import type { Sql } from '../../db/client';
+import type { TemporalClient } from '../../temporal/client';
+import './context';
+import { checkReadiness } from './readiness';
+import { registerRemix, type RemixMode } from './remix';
+
+export interface AppDeps {
+  sql: Sql;
+  temporal: TemporalClient;
+  log: Logger;
+  remix: RemixMode;
+}
+
+const REQUEST_ID = /^[\w.-]{8,64}$/;
+
+/** Builds the web server without listening, so tests drive it with `inject` or a loopback port. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    // Honour a proxy's request id so one id follows a request through nginx, web and logs.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    trustProxy: true,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const readiness = () => checkReadiness(deps);
+  app.get('/healthz', async () => ({ status: 'up' }));
+  app.get('/readyz', async (_request, reply) => {
+    const result = await readiness();
+    return reply.status(result.ready ? 200 : 503).send({ status: result.ready ? 'ready' : 'not_ready', checks: result.checks });
+  });
+
+  await registerRemix(app, {
+    mode: deps.remix,
+    getLoadContext: (request) => ({ sql: deps.sql, temporal: deps.temporal, log: request.log as Logger, requestId: request.id, readiness }),
+  });
+  return app;
+}

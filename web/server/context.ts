@@ -1,0 +1,18 @@
+import type { TemporalClient } from '../../temporal/client';
+import type { Logger } from '../../config/logger';
+import type { Sql } from '../../db/client';
+import type { Readiness } from './readiness';
+
+/** What every Remix loader and action receives: the process's single DB pool and Temporal client. */
+export interface WebContext {
+  sql: Sql;
+  temporal: TemporalClient;
+  log: Logger;
+  requestId: string;
+  readiness: () => Promise<Readiness>;
+}
+
+declare module '@remix-run/node' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging needs the interface form
+  interface AppLoadContext extends WebContext {}
+}

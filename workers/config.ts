@@ -1,0 +1,7 @@
+import { envSchema } from '../config/env';
+
+export const workerEnvSchema = envSchema
+  .pick({ NODE_ENV: true, LOG_LEVEL: true, DATABASE_URL: true, TEMPORAL_ADDRESS: true, TEMPORAL_NAMESPACE: true })
+  .required({ DATABASE_URL: true, TEMPORAL_ADDRESS: true });
+
+export type WorkerConfig = ReturnType<typeof workerEnvSchema.parse>;

@@ -1,0 +1,38 @@
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { loadConfig } from '../config/env';
+import { createLogger } from '../config/logger';
+import { createSql } from '../db/client';
+import { ensureNamespace } from '../temporal/namespace';
+import { workerEnvSchema } from './config';
+import { createCoreWorker } from './core-worker';
+
+const config = loadConfig(workerEnvSchema);
+const log = createLogger('worker', config.LOG_LEVEL);
+
+// SDK and workflow logs go through the runtime logger, so they come out as the same JSON lines.
+const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error',
+};
+Runtime.install({
+  logger: new DefaultLogger(config.LOG_LEVEL === 'trace' ? 'TRACE' : config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'INFO', (entry) =>
+    log[levels[entry.level]]({ ...entry.meta }, entry.message),
+  ),
+});
+
+const sql = createSql(config.DATABASE_URL);
+let connection: NativeConnection | undefined;
+try {
+  connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  await ensureNamespace(connection, config.TEMPORAL_NAMESPACE);
+  const worker = await createCoreWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, sql });
+  log.info({ taskQueue: worker.options.taskQueue, namespace: config.TEMPORAL_NAMESPACE }, 'worker polling');
+  // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks are drained.
+  await worker.run();
+  log.info('worker stopped');
+} catch (err) {
+  log.fatal({ err }, 'worker failed');
+  process.exitCode = 1;
+} finally {
+  await connection?.close();
+  await sql.end({ timeout: 5 });
+}

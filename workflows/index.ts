@@ -1,0 +1,2 @@
+// The single bundle entry for workers: every workflow type is exported from here.
+export { platformCheck } from './platform-check';
