@@ -73,6 +73,7 @@ try {
       uiPort: config.TEMPORAL_UI_PORT,
       dbFile: resolve(dataDir, 'temporal.sqlite'),
       logFile: resolve(dataDir, 'logs', 'temporal.log'),
+      detached: true,
     });
     temporalAddress = temporal.address;
     temporal.process.once('exit', (code) => {

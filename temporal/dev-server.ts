@@ -15,6 +15,8 @@ export interface DevServerOptions {
   /** Where the server's own output goes; omit to discard it. */
   logFile?: string;
   startTimeoutMs?: number;
+  /** Own process group, so a terminal Ctrl-C does not stop it before the workers using it have drained. */
+  detached?: boolean;
 }
 
 export interface DevServer {
@@ -38,8 +40,7 @@ export function devServerArgs(opts: DevServerOptions): string[] {
 /** Launches `temporal server start-dev` and resolves once its frontend answers health checks. */
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
   if (opts.dbFile) mkdirSync(dirname(opts.dbFile), { recursive: true });
-  // Detached so a terminal Ctrl-C does not stop the server before the workers using it have drained.
-  const child = spawn(opts.cliPath, devServerArgs(opts), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(opts.cliPath, devServerArgs(opts), { stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
   let recent = '';
   const remember = (chunk: Buffer) => {
     recent = (recent + chunk.toString()).slice(-4000);
