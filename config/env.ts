@@ -45,10 +45,38 @@ export const envSchema = z.object({
   WEB_HOST: z.string().min(1).default('127.0.0.1'),
   WEB_PORT: port.default(3000),
   PUBLIC_URL: z.string().url('must be a URL like https://isp.example.co.ke').optional(),
+  // Signs session and CSRF cookies. Rotating it signs everyone out.
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  // AES-256 key (base64 of 32 bytes) for router and PPPoE passwords at rest. Losing it loses those passwords.
+  ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)')
+    .optional(),
 });
+
+/** Development keys, so `npm start` needs no set-up; production refuses to start without real ones. */
+const DEV_SESSION_SECRET = 'mtandao-development-session-secret-not-for-production';
+const DEV_ENCRYPTION_KEY = Buffer.alloc(32, 'mtandao-dev').toString('base64');
+
+export function secretsFrom(env: { SESSION_SECRET?: string; ENCRYPTION_KEY?: string }) {
+  return {
+    sessionSecret: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    encryptionKey: Buffer.from(env.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY, 'base64'),
+  };
+}
 
 export type Env = z.infer<typeof envSchema>;
 export const envKeys = Object.keys(envSchema.shape) as (keyof Env)[];
+
+/** Adds the rule that production never runs on the development keys. */
+export function requireSecretsInProduction<T extends z.ZodTypeAny>(schema: T) {
+  return schema.superRefine((env: { NODE_ENV?: string; SESSION_SECRET?: string; ENCRYPTION_KEY?: string }, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    for (const key of ['SESSION_SECRET', 'ENCRYPTION_KEY'] as const) {
+      if (!env[key]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: 'is required in production' });
+    }
+  });
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
-import { envSchema, loadConfig } from '../config/env';
+import { envSchema, loadConfig, secretsFrom } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createSql } from '../db/client';
 import { startEmbeddedPostgres, type RunningPostgres } from '../db/embedded';
 import { migrate } from '../db/migrate';
+import { DEMO_PASSWORD, demoEmail, seedDemo } from '../db/seed';
+import { STAFF_ROLES } from '../db/queries/staff';
 import { resolveTemporalCli } from '../temporal/cli';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { assertPortsFree } from './ports';
@@ -60,6 +62,10 @@ try {
   const sql = createSql(databaseUrl, { max: 2 });
   const { applied, current } = await migrate(sql);
   say(`Database schema at migration ${current}${applied.length ? ` (applied ${applied.join(', ')})` : ''}.`);
+  if (demo) {
+    const { created } = await seedDemo(sql, { encryptionKey: secretsFrom(config).encryptionKey });
+    if (created) say('Seeded the demo ISP (Demo Networks Ltd) with staff, packages, routers and 50 customers.');
+  }
   await sql.end();
 
   let temporalAddress = config.TEMPORAL_ADDRESS;
@@ -107,6 +113,9 @@ try {
       `  Health          ${webUrl}/readyz`,
       uiUrl ? `  Temporal UI     ${uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows` : `  Temporal        ${temporalAddress}`,
       '',
+      ...(demo
+        ? ['Demo logins (password ' + DEMO_PASSWORD + '):', ...STAFF_ROLES.map((role) => `  ${role.padEnd(12)} ${demoEmail(role)}`), '']
+        : []),
       `Logs: ${config.DATA_DIR}/logs/*.log (warnings and errors are echoed here). Ctrl-C stops everything.`,
       '',
     ].join('\n'),

@@ -7,6 +7,7 @@ import { createLogger } from '../config/logger';
 import { createSql } from '../db/client';
 import { createTemporalClient } from '../temporal/client';
 import { buildApp } from '../web/server/app';
+import { testSecrets } from './support/web';
 
 interface Service {
   image?: string;
@@ -65,7 +66,7 @@ test("web's published port and healthcheck match the server's port and routes", 
   // Connections are lazy: building the app checks its routes without a database or Temporal.
   const sql = createSql('postgres://nobody:none@127.0.0.1:1/none');
   const temporal = createTemporalClient('127.0.0.1:1', 'mtandao');
-  const app = await buildApp({ sql, temporal, log: createLogger('web', 'silent'), remix: 'build' });
+  const app = await buildApp({ sql, temporal, log: createLogger('web', 'silent'), remix: 'build', secrets: testSecrets });
   try {
     assert.ok(app.hasRoute({ method: 'GET', url: path! }), `the healthcheck's ${path} is a real route`);
   } finally {

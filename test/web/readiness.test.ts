@@ -15,6 +15,7 @@ import { buildApp } from '../../web/server/app';
 import { createCoreWorker } from '../../workers/core-worker';
 import { waitFor } from '../support/wait';
 import { devServerEnvironment, type DevServerTestEnvironment } from '../support/temporal';
+import { testSecrets } from '../support/web';
 
 // This file runs its own Postgres cluster because it stops it mid-test.
 let postgres: RunningPostgres;
@@ -34,7 +35,7 @@ before(async () => {
   await migrate(sql);
   temporal = await devServerEnvironment();
   client = createTemporalClient(temporal.address, temporal.namespace);
-  app = await buildApp({ sql, temporal: client, log: createLogger('web', 'silent'), remix: 'build' });
+  app = await buildApp({ sql, temporal: client, log: createLogger('web', 'silent'), remix: 'build', secrets: testSecrets });
 });
 
 after(async () => {
@@ -80,9 +81,9 @@ test('/readyz is green with the database, Temporal and a polling worker', async 
 });
 
 test('the portal pages render the live status', async () => {
-  const res = await app.inject('/dashboard');
+  const res = await app.inject('/hotspot');
   assert.equal(res.statusCode, 200);
-  assert.match(res.body, /<h1>Back office<\/h1>/);
+  assert.match(res.body, /<h1>Hotspot<\/h1>/);
   assert.match(res.body, /All systems running/);
 });
 
@@ -96,7 +97,7 @@ test('/readyz turns red, naming the database, once Postgres stops', async () => 
   assert.ok(body.checks.database.detail, 'the failing check says why');
   assert.equal(body.checks.temporal.ok, true);
   assert.ok(Date.now() - started < 5000, 'a dead database does not hang the probe');
-  const page = await app.inject('/dashboard');
+  const page = await app.inject('/client');
   assert.equal(page.statusCode, 200, 'the status page still renders');
   assert.match(page.body, /Some services are not ready/);
 });

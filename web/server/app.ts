@@ -4,6 +4,7 @@ import type { Logger } from '../../config/logger';
 import type { Sql } from '../../db/client';
 import type { TemporalClient } from '../../temporal/client';
 import './context';
+import { createStaffSessions, type WebSecrets } from './auth';
 import { checkReadiness } from './readiness';
 import { registerRemix, type RemixMode } from './remix';
 
@@ -12,6 +13,7 @@ export interface AppDeps {
   temporal: TemporalClient;
   log: Logger;
   remix: RemixMode;
+  secrets: WebSecrets;
 }
 
 const REQUEST_ID = /^[\w.-]{8,64}$/;
@@ -32,6 +34,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const readiness = () => checkReadiness(deps);
+  const sessions = createStaffSessions(deps.secrets);
   app.get('/healthz', async () => ({ status: 'up' }));
   app.get('/readyz', async (_request, reply) => {
     const result = await readiness();
@@ -40,7 +43,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await registerRemix(app, {
     mode: deps.remix,
-    getLoadContext: (request) => ({ sql: deps.sql, temporal: deps.temporal, log: request.log as Logger, requestId: request.id, readiness }),
+    getLoadContext: (request) => ({
+      sql: deps.sql,
+      temporal: deps.temporal,
+      log: request.log as Logger,
+      requestId: request.id,
+      readiness,
+      sessions,
+      encryptionKey: deps.secrets.encryptionKey,
+      clientIp: request.ip,
+    }),
   });
   return app;
 }

@@ -1,6 +1,7 @@
-import { envSchema } from '../../config/env';
+import { envSchema, requireSecretsInProduction } from '../../config/env';
 
-export const webEnvSchema = envSchema
+export const webEnvSchema = requireSecretsInProduction(
+  envSchema
   .pick({
     NODE_ENV: true,
     LOG_LEVEL: true,
@@ -10,7 +11,10 @@ export const webEnvSchema = envSchema
     WEB_HOST: true,
     WEB_PORT: true,
     PUBLIC_URL: true,
+    SESSION_SECRET: true,
+    ENCRYPTION_KEY: true,
   })
-  .required({ DATABASE_URL: true, TEMPORAL_ADDRESS: true });
+  .required({ DATABASE_URL: true, TEMPORAL_ADDRESS: true }),
+);
 
 export type WebConfig = ReturnType<typeof webEnvSchema.parse>;

@@ -1,6 +1,7 @@
 import type { TemporalClient } from '../../temporal/client';
 import type { Logger } from '../../config/logger';
 import type { Sql } from '../../db/client';
+import type { StaffSessions } from './auth';
 import type { Readiness } from './readiness';
 
 /** What every Remix loader and action receives: the process's single DB pool and Temporal client. */
@@ -10,6 +11,9 @@ export interface WebContext {
   log: Logger;
   requestId: string;
   readiness: () => Promise<Readiness>;
+  sessions: StaffSessions;
+  encryptionKey: Buffer;
+  clientIp: string;
 }
 
 declare module '@remix-run/node' {

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../config/env';
+import { loadConfig, secretsFrom } from '../../config/env';
 import { createLogger } from '../../config/logger';
 import { createSql } from '../../db/client';
 import { createTemporalClient } from '../../temporal/client';
@@ -9,7 +9,16 @@ const config = loadConfig(webEnvSchema);
 const log = createLogger('web', config.LOG_LEVEL);
 const sql = createSql(config.DATABASE_URL);
 const temporal = createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-const app = await buildApp({ sql, temporal, log, remix: config.NODE_ENV === 'production' ? 'build' : 'vite' });
+const app = await buildApp({
+  sql,
+  temporal,
+  log,
+  remix: config.NODE_ENV === 'production' ? 'build' : 'vite',
+  secrets: {
+    ...secretsFrom(config),
+    secureCookies: config.NODE_ENV === 'production' || Boolean(config.PUBLIC_URL?.startsWith('https:')),
+  },
+});
 
 app.addHook('onClose', async () => {
   await temporal.connection.close();

@@ -1,0 +1,120 @@
+import type { Tx } from '../client';
+import { tenants } from './tenants';
+
+export const CUSTOMER_STATUSES = ['applied', 'kyc_review', 'rejected', 'installation', 'active', 'suspended', 'terminated'] as const;
+export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
+
+export interface Customer {
+  id: string;
+  tenantId: string;
+  accountNumber: string;
+  firstName: string;
+  lastName: string;
+  phone: string;
+  email: string | null;
+  nationalId: string | null;
+  kraPin: string | null;
+  address: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  status: CustomerStatus;
+  resellerId: string | null;
+  resellerName: string | null;
+  notes: string | null;
+  createdAt: Date;
+}
+
+export type CustomerInput = Pick<Customer, 'firstName' | 'lastName' | 'phone' | 'email' | 'nationalId' | 'kraPin' | 'address' | 'latitude' | 'longitude' | 'status' | 'notes'>;
+
+/** Who is asking: resellers only ever see the customers they own. */
+export interface CustomerScope {
+  tenantId: string;
+  resellerId?: string | null;
+}
+
+const columns = (tx: Tx) => tx`
+  c.id, c.tenant_id as "tenantId", c.account_number as "accountNumber", c.first_name as "firstName", c.last_name as "lastName",
+  c.phone, c.email, c.national_id as "nationalId", c.kra_pin as "kraPin", c.address,
+  c.latitude::float8 as latitude, c.longitude::float8 as longitude, c.status, c.reseller_id as "resellerId",
+  r.name as "resellerName", c.notes, c.created_at as "createdAt"`;
+
+const scoped = (tx: Tx, scope: CustomerScope) =>
+  tx`c.tenant_id = ${scope.tenantId} ${scope.resellerId ? tx`and c.reseller_id = ${scope.resellerId}` : tx``}`;
+
+export interface CustomerFilter {
+  search?: string;
+  status?: CustomerStatus;
+  limit: number;
+  offset: number;
+}
+
+export function formatAccountNumber(prefix: string, n: number): string {
+  return `${prefix}${String(n).padStart(5, '0')}`;
+}
+
+export const customers = {
+  async list(tx: Tx, scope: CustomerScope, f: CustomerFilter): Promise<{ rows: Customer[]; total: number }> {
+    const term = f.search?.trim();
+    const digits = term?.replace(/\D/g, '');
+    const where = tx`${scoped(tx, scope)}
+      ${f.status ? tx`and c.status = ${f.status}` : tx``}
+      ${term ? tx`and (c.account_number ilike ${`%${term}%`} or (c.first_name || ' ' || c.last_name) ilike ${`%${term}%`}
+                 or c.national_id = ${term} ${digits && digits.length >= 4 ? tx`or c.phone like ${`%${digits.replace(/^0/, '')}%`}` : tx``})` : tx``}`;
+    const rows = await tx<Customer[]>`
+      select ${columns(tx)} from customers c left join staff r on r.id = c.reseller_id
+      where ${where} order by c.created_at desc, c.account_number desc limit ${f.limit} offset ${f.offset}`;
+    const [count] = await tx<{ n: number }[]>`select count(*) as n from customers c where ${where}`;
+    return { rows, total: count!.n };
+  },
+
+  async get(tx: Tx, scope: CustomerScope, id: string): Promise<Customer | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await tx<Customer[]>`
+      select ${columns(tx)} from customers c left join staff r on r.id = c.reseller_id where ${scoped(tx, scope)} and c.id = ${id}`;
+    return row;
+  },
+
+  async create(tx: Tx, tenantId: string, input: CustomerInput & { resellerId?: string | null }): Promise<Customer> {
+    const tenant = await tenants.get(tx, tenantId);
+    if (!tenant) throw new Error(`tenant ${tenantId} not found`);
+    const accountNumber = formatAccountNumber(tenant.accountPrefix, await tenants.nextNumber(tx, tenantId, 'account'));
+    const [row] = await tx<{ id: string }[]>`
+      insert into customers (tenant_id, account_number, first_name, last_name, phone, email, national_id, kra_pin, address,
+        latitude, longitude, status, reseller_id, notes)
+      values (${tenantId}, ${accountNumber}, ${input.firstName}, ${input.lastName}, ${input.phone}, ${input.email}, ${input.nationalId},
+        ${input.kraPin}, ${input.address}, ${input.latitude}, ${input.longitude}, ${input.status}, ${input.resellerId ?? null}, ${input.notes})
+      returning id`;
+    return (await customers.get(tx, { tenantId }, row!.id))!;
+  },
+
+  async update(tx: Tx, scope: CustomerScope, id: string, input: CustomerInput): Promise<Customer | undefined> {
+    const [row] = await tx<{ id: string }[]>`
+      update customers c set first_name = ${input.firstName}, last_name = ${input.lastName}, phone = ${input.phone},
+        email = ${input.email}, national_id = ${input.nationalId}, kra_pin = ${input.kraPin}, address = ${input.address},
+        latitude = ${input.latitude}, longitude = ${input.longitude}, status = ${input.status}, notes = ${input.notes}, updated_at = now()
+      where ${scoped(tx, scope)} and c.id = ${id} returning c.id`;
+    return row ? customers.get(tx, scope, row.id) : undefined;
+  },
+
+  /** Existing customers sharing a national ID or phone: flagged to staff, never silently merged. */
+  async possibleDuplicates(tx: Tx, tenantId: string, probe: { phone: string; nationalId: string | null; exceptId?: string }): Promise<Pick<Customer, 'id' | 'accountNumber' | 'firstName' | 'lastName' | 'phone' | 'nationalId'>[]> {
+    return tx`
+      select id, account_number as "accountNumber", first_name as "firstName", last_name as "lastName", phone, national_id as "nationalId"
+      from customers where tenant_id = ${tenantId}
+        and (phone = ${probe.phone} ${probe.nationalId ? tx`or national_id = ${probe.nationalId}` : tx``})
+        ${probe.exceptId ? tx`and id <> ${probe.exceptId}` : tx``}
+      order by created_at limit 5`;
+  },
+
+  async countByStatus(tx: Tx, scope: CustomerScope): Promise<Record<CustomerStatus, number>> {
+    const rows = await tx<{ status: CustomerStatus; n: number }[]>`
+      select c.status, count(*) as n from customers c where ${scoped(tx, scope)} group by c.status`;
+    const counts = Object.fromEntries(CUSTOMER_STATUSES.map((s) => [s, 0])) as Record<CustomerStatus, number>;
+    for (const r of rows) counts[r.status] = r.n;
+    return counts;
+  },
+};
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
