@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { envKeys, envSchema } from '../config/env';
+import { envKeys, envSchema, requireSecretsInProduction } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createSql } from '../db/client';
 import { createTemporalClient } from '../temporal/client';
@@ -22,6 +22,10 @@ const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true 
 const services = compose.services;
 const ours = Object.entries(services).filter(([, s]) => s.build);
 const defaults = envSchema.parse({});
+// What compose substitutes: `${X:-default}` becomes the default; `${X:?message}` must come from .env, so a sample value.
+const SAMPLES: Record<string, string> = { SESSION_SECRET: 'x'.repeat(64), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') };
+const substitute = (value: string) =>
+  value.replace(/\$\{(\w+):-([^}]*)\}/g, '$2').replace(/\$\{(\w+):\?[^}]*\}/g, (_, name: string) => SAMPLES[name] ?? 'sample');
 
 test('compose runs web, worker and migrations from the one Dockerfile, each on an entry point that exists', () => {
   assert.ok(existsSync('Dockerfile'));
@@ -34,9 +38,9 @@ test('compose runs web, worker and migrations from the one Dockerfile, each on a
 
 test('every variable compose gives Mtandao is one the config schema knows, and parses', () => {
   for (const [name, service] of ours) {
-    const env = Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{(\w+):-([^}]*)\}/g, '$2')]));
+    const env = Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, substitute(String(v))]));
     for (const key of Object.keys(env)) assert.ok((envKeys as string[]).includes(key), `${name} sets ${key}, which config/env.ts does not define`);
-    const parsed = envSchema.safeParse(env);
+    const parsed = (name === 'migrate' ? envSchema : requireSecretsInProduction(envSchema)).safeParse(env);
     assert.ok(parsed.success, `${name}: ${parsed.success ? '' : parsed.error.message}`);
   }
 });
@@ -46,12 +50,12 @@ test('the addresses Mtandao is given point at compose services on the ports they
   const [temporalHost, temporalPort] = String(env.TEMPORAL_ADDRESS).split(':');
   assert.ok(services[temporalHost!], `TEMPORAL_ADDRESS names the ${temporalHost} service`);
   assert.ok(services.temporal!.ports!.some((p) => p.endsWith(`:${temporalPort}`)));
-  const db = new URL(String(env.DATABASE_URL).replace(/\$\{(\w+):-([^}]*)\}/g, '$2'));
+  const db = new URL(substitute(String(env.DATABASE_URL)));
   assert.ok(services[db.hostname], `DATABASE_URL names the ${db.hostname} service`);
   const pg = services.postgres!.environment!;
   assert.equal(db.username, pg.POSTGRES_USER);
   assert.equal(db.pathname.slice(1), pg.POSTGRES_DB);
-  assert.equal(db.password, String(pg.POSTGRES_PASSWORD).replace(/\$\{(\w+):-([^}]*)\}/g, '$2'));
+  assert.equal(db.password, substitute(String(pg.POSTGRES_PASSWORD)));
   assert.deepEqual(services['temporal-ui']!.ports, [`${defaults.TEMPORAL_UI_PORT}:8080`]);
 });
 

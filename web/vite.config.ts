@@ -5,6 +5,7 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   // Remix resolves package.json from the Vite root, so the root is the repository.
   root: fileURLToPath(new URL('..', import.meta.url)),
+  publicDir: 'web/public',
   plugins: [
     remix({
       appDirectory: 'web/app',

@@ -45,3 +45,18 @@ test('npm start refuses a busy port by name and setting instead of failing later
     holder.close();
   }
 });
+
+test('production refuses to run on the development session and encryption keys', async () => {
+  const web = spawnEntry('web/server/main.ts', {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://nobody:none@127.0.0.1:1/mtandao',
+    TEMPORAL_ADDRESS: '127.0.0.1:1',
+    SESSION_SECRET: '',
+    ENCRYPTION_KEY: 'too-short',
+  });
+  assert.equal(await web.exited, 2);
+  const out = web.output.join('\n');
+  assert.match(out, /SESSION_SECRET: is required/);
+  assert.match(out, /ENCRYPTION_KEY: must be 32 random bytes in base64/);
+  assert.doesNotMatch(out, STACK_LINE);
+});
