@@ -38,6 +38,12 @@ export const staff = {
     return row;
   },
 
+  /** Emails are unique across every ISP, because sign-in is by email alone. */
+  async emailTaken(tx: Tx, email: string): Promise<boolean> {
+    const [row] = await tx`select 1 from staff where email = ${email.trim().toLowerCase()}`;
+    return Boolean(row);
+  },
+
   async list(tx: Tx, tenantId: string, opts: { role?: StaffRole } = {}): Promise<Staff[]> {
     return tx<Staff[]>`
       select ${columns(tx)} from staff where tenant_id = ${tenantId} ${opts.role ? tx`and role = ${opts.role}` : tx``}
@@ -64,10 +70,15 @@ export const staff = {
     return row;
   },
 
-  /** A new password voids every existing session of that person and clears any lockout. */
-  async setPassword(tx: Tx, id: string, passwordHash: string): Promise<void> {
-    await tx`update staff set password_hash = ${passwordHash}, session_version = session_version + 1,
-      failed_logins = 0, locked_until = null, updated_at = now() where id = ${id}`;
+  /**
+   * A new password voids every existing session of that person and clears any lockout. With `tenantId`
+   * only a member of that ISP is touched; false when nobody matched.
+   */
+  async setPassword(tx: Tx, id: string, passwordHash: string, scope: { tenantId?: string } = {}): Promise<boolean> {
+    const rows = await tx`update staff set password_hash = ${passwordHash}, session_version = session_version + 1,
+      failed_logins = 0, locked_until = null, updated_at = now()
+      where id = ${id} ${scope.tenantId ? tx`and tenant_id = ${scope.tenantId}` : tx``}`;
+    return rows.count > 0;
   },
 
   async recordLoginFailure(tx: Tx, id: string, lockAfter: number, lockMinutes: number): Promise<{ failedLogins: number; lockedUntil: Date | null }> {

@@ -33,6 +33,12 @@ const columns = (tx: Tx) => tx`
   logo_url as "logoUrl", kra_pin as "kraPin", invoice_prefix as "invoicePrefix", account_prefix as "accountPrefix",
   created_at as "createdAt"`;
 
+export type TenantWithCounts = Tenant & { customers: number; staff: number };
+
+const withCounts = (tx: Tx) => tx`${columns(tx)},
+  (select count(*) from customers c where c.tenant_id = t.id) as customers,
+  (select count(*) from staff s where s.tenant_id = t.id) as staff`;
+
 export const tenants = {
   async get(tx: Tx, id: string): Promise<Tenant | undefined> {
     const [row] = await tx<Tenant[]>`select ${columns(tx)} from tenants where id = ${id}`;
@@ -44,12 +50,13 @@ export const tenants = {
     return row;
   },
 
-  async list(tx: Tx): Promise<(Tenant & { customers: number; staff: number })[]> {
-    return tx<(Tenant & { customers: number; staff: number })[]>`
-      select ${columns(tx)},
-        (select count(*) from customers c where c.tenant_id = t.id) as customers,
-        (select count(*) from staff s where s.tenant_id = t.id) as staff
-      from tenants t order by name`;
+  async list(tx: Tx): Promise<TenantWithCounts[]> {
+    return tx<TenantWithCounts[]>`select ${withCounts(tx)} from tenants t order by name`;
+  },
+
+  async getWithCounts(tx: Tx, id: string): Promise<TenantWithCounts | undefined> {
+    const [row] = await tx<TenantWithCounts[]>`select ${withCounts(tx)} from tenants t where id = ${id}`;
+    return row;
   },
 
   async create(tx: Tx, input: { name: string; slug: string; status?: Tenant['status'] }): Promise<Tenant> {
