@@ -45,6 +45,9 @@ export async function requireStaff(args: Args, permission: Permission): Promise<
     if (staff.role === 'super_admin') throw redirect('/dashboard/tenants?pick=1');
     throw new Response('Your account is not attached to an ISP.', { status: 403, statusText: 'Forbidden' });
   }
+  if (tenant.status === 'suspended' && staff.role !== 'super_admin') {
+    throw new Response(`${tenant.name} is suspended on Mtandao. Contact the platform administrator.`, { status: 403, statusText: 'Forbidden' });
+  }
   return {
     staff,
     tenant,
