@@ -83,6 +83,9 @@ test('super admin: manages ISPs, and is asked to pick one before working inside 
     if (route.permission === 'tenants:manage') assert.equal(res.statusCode, 200, route.path);
     else assert.equal(res.headers.location, '/dashboard/tenants?pick=1', route.path);
   }
+  const picked = await visitor.submit(`/dashboard/tenants/${office.tenantId}`, { intent: 'work' });
+  assert.equal(picked.statusCode, 302);
+  for (const route of ROUTES) assert.equal((await visitor.get(fill(route.path))).statusCode, 200, `super_admin in the ISP ${route.path}`);
 });
 
 test('actions are refused server-side for roles without the permission, whatever the form says', async () => {
@@ -106,4 +109,18 @@ test("a reseller cannot open another reseller's customer by id", async () => {
   assert.equal((await visitor.get(`/dashboard/customers/${othersCustomerId}/edit`)).statusCode, 404);
   const list = await visitor.get('/dashboard/customers');
   assert.doesNotMatch(list.body, new RegExp(othersCustomerId));
+});
+
+test("a suspended ISP's staff are refused until it is reactivated", async () => {
+  const visitor = new Visitor(office.app);
+  await visitor.signIn(demoEmail('admin'));
+  await office.db.sql`update tenants set status = 'suspended' where id = ${office.tenantId}`;
+  try {
+    const res = await visitor.get('/dashboard/customers');
+    assert.equal(res.statusCode, 403);
+    assert.match(res.body, /is suspended on Mtandao/);
+  } finally {
+    await office.db.sql`update tenants set status = 'active' where id = ${office.tenantId}`;
+  }
+  assert.equal((await visitor.get('/dashboard/customers')).statusCode, 200);
 });
