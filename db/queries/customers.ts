@@ -48,23 +48,34 @@ export interface CustomerFilter {
   offset: number;
 }
 
+function filtered(tx: Tx, scope: CustomerScope, f: Pick<CustomerFilter, 'search' | 'status'>) {
+  const term = f.search?.trim();
+  const digits = term?.replace(/\D/g, '');
+  return tx`${scoped(tx, scope)}
+    ${f.status ? tx`and c.status = ${f.status}` : tx``}
+    ${term ? tx`and (c.account_number ilike ${`%${term}%`} or (c.first_name || ' ' || c.last_name) ilike ${`%${term}%`}
+               or c.national_id = ${term} ${digits && digits.length >= 4 ? tx`or c.phone like ${`%${digits.replace(/^0/, '')}%`}` : tx``})` : tx``}`;
+}
+
 export function formatAccountNumber(prefix: string, n: number): string {
   return `${prefix}${String(n).padStart(5, '0')}`;
 }
 
 export const customers = {
   async list(tx: Tx, scope: CustomerScope, f: CustomerFilter): Promise<{ rows: Customer[]; total: number }> {
-    const term = f.search?.trim();
-    const digits = term?.replace(/\D/g, '');
-    const where = tx`${scoped(tx, scope)}
-      ${f.status ? tx`and c.status = ${f.status}` : tx``}
-      ${term ? tx`and (c.account_number ilike ${`%${term}%`} or (c.first_name || ' ' || c.last_name) ilike ${`%${term}%`}
-                 or c.national_id = ${term} ${digits && digits.length >= 4 ? tx`or c.phone like ${`%${digits.replace(/^0/, '')}%`}` : tx``})` : tx``}`;
+    const where = filtered(tx, scope, f);
     const rows = await tx<Customer[]>`
       select ${columns(tx)} from customers c left join staff r on r.id = c.reseller_id
       where ${where} order by c.created_at desc, c.account_number desc limit ${f.limit} offset ${f.offset}`;
     const [count] = await tx<{ n: number }[]>`select count(*) as n from customers c where ${where}`;
     return { rows, total: count!.n };
+  },
+
+  /** The list's filter without paging, for CSV export; capped so one request cannot hold a huge tenant in memory. */
+  async listAll(tx: Tx, scope: CustomerScope, f: Omit<CustomerFilter, 'limit' | 'offset'>, cap = 100_000): Promise<Customer[]> {
+    return tx<Customer[]>`
+      select ${columns(tx)} from customers c left join staff r on r.id = c.reseller_id
+      where ${filtered(tx, scope, f)} order by c.account_number limit ${cap}`;
   },
 
   async get(tx: Tx, scope: CustomerScope, id: string): Promise<Customer | undefined> {
@@ -87,6 +98,52 @@ export const customers = {
     return (await customers.get(tx, { tenantId }, row!.id))!;
   },
 
+  /**
+   * Many customers in a few statements: one counter bump reserves the whole block of account numbers
+   * (still gap-free, since it commits or rolls back with the rows), then multi-row inserts.
+   */
+  async createMany(tx: Tx, tenantId: string, inputs: readonly CustomerInput[], resellerId: string | null = null): Promise<{ id: string; accountNumber: string }[]> {
+    if (inputs.length === 0) return [];
+    const tenant = await tenants.get(tx, tenantId);
+    if (!tenant) throw new Error(`tenant ${tenantId} not found`);
+    const [counter] = await tx<{ last: number }[]>`
+      insert into tenant_counters (tenant_id, kind, last) values (${tenantId}, 'account', ${inputs.length})
+      on conflict (tenant_id, kind) do update set last = tenant_counters.last + ${inputs.length}
+      returning last`;
+    const first = counter!.last - inputs.length + 1;
+    const rows = inputs.map((c, i) => ({
+      tenant_id: tenantId,
+      account_number: formatAccountNumber(tenant.accountPrefix, first + i),
+      first_name: c.firstName,
+      last_name: c.lastName,
+      phone: c.phone,
+      email: c.email,
+      national_id: c.nationalId,
+      kra_pin: c.kraPin,
+      address: c.address,
+      latitude: c.latitude,
+      longitude: c.longitude,
+      status: c.status,
+      reseller_id: resellerId,
+      notes: c.notes,
+    }));
+    const created: { id: string; accountNumber: string }[] = [];
+    // 14 parameters a row: 2,000 rows stay well under Postgres's 65,535-parameter limit.
+    for (let i = 0; i < rows.length; i += 2_000) {
+      created.push(...(await tx<{ id: string; accountNumber: string }[]>`
+        insert into customers ${tx(rows.slice(i, i + 2_000))} returning id, account_number as "accountNumber"`));
+    }
+    return created;
+  },
+
+  /** Which of these phones and national IDs already belong to a customer of the tenant. */
+  async existingIdentities(tx: Tx, tenantId: string, probe: { phones: string[]; nationalIds: string[] }): Promise<{ phones: Set<string>; nationalIds: Set<string> }> {
+    const rows = await tx<{ phone: string; nationalId: string | null }[]>`
+      select phone, national_id as "nationalId" from customers
+      where tenant_id = ${tenantId} and (phone = any(${tx.array(probe.phones, 25)}) or national_id = any(${tx.array(probe.nationalIds, 25)}))`;
+    return { phones: new Set(rows.map((r) => r.phone)), nationalIds: new Set(rows.flatMap((r) => (r.nationalId ? [r.nationalId] : []))) };
+  },
+
   async update(tx: Tx, scope: CustomerScope, id: string, input: CustomerInput): Promise<Customer | undefined> {
     const [row] = await tx<{ id: string }[]>`
       update customers c set first_name = ${input.firstName}, last_name = ${input.lastName}, phone = ${input.phone},
@@ -97,9 +154,10 @@ export const customers = {
   },
 
   /** Existing customers sharing a national ID or phone: flagged to staff, never silently merged. */
-  async possibleDuplicates(tx: Tx, tenantId: string, probe: { phone: string; nationalId: string | null; exceptId?: string }): Promise<Pick<Customer, 'id' | 'accountNumber' | 'firstName' | 'lastName' | 'phone' | 'nationalId'>[]> {
+  async possibleDuplicates(tx: Tx, tenantId: string, probe: { phone: string; nationalId: string | null; exceptId?: string }): Promise<Pick<Customer, 'id' | 'accountNumber' | 'firstName' | 'lastName' | 'phone' | 'nationalId' | 'resellerId'>[]> {
     return tx`
-      select id, account_number as "accountNumber", first_name as "firstName", last_name as "lastName", phone, national_id as "nationalId"
+      select id, account_number as "accountNumber", first_name as "firstName", last_name as "lastName", phone, national_id as "nationalId",
+        reseller_id as "resellerId"
       from customers where tenant_id = ${tenantId}
         and (phone = ${probe.phone} ${probe.nationalId ? tx`or national_id = ${probe.nationalId}` : tx``})
         ${probe.exceptId ? tx`and id <> ${probe.exceptId}` : tx``}
