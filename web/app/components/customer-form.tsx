@@ -1,0 +1,52 @@
+import { Form } from '@remix-run/react';
+import { CUSTOMER_STATUSES, type Customer } from '../../../db/queries/customers';
+import { formatKenyanPhone } from '../../../domain/phone';
+import { CsrfField, Field, FormError, SelectField, SubmitButton } from './form';
+import { STATUS_LABELS } from './labels';
+
+type Values = Record<string, string>;
+type Editable = Pick<Customer, 'firstName' | 'lastName' | 'phone' | 'email' | 'nationalId' | 'kraPin' | 'address' | 'latitude' | 'longitude' | 'status' | 'notes'>;
+
+/** Shared by "new customer" and "edit customer"; shows typed values back after a failed submit. */
+export function CustomerForm({ csrf, customer, errors, values, submitLabel }: { csrf: string; customer?: Editable; errors?: Record<string, string>; values?: Values; submitLabel: string }) {
+  const v = (key: string, fromCustomer: string | number | null | undefined) => values?.[key] ?? (fromCustomer === null || fromCustomer === undefined ? '' : String(fromCustomer));
+  return (
+    <Form method="post" className="stack">
+      <CsrfField token={csrf} />
+      <FormError errors={errors} />
+      <div className="row">
+        <Field name="firstName" label="First name" required autoComplete="off" errors={errors} defaultValue={v('firstName', customer?.firstName)} />
+        <Field name="lastName" label="Last name" required autoComplete="off" errors={errors} defaultValue={v('lastName', customer?.lastName)} />
+      </div>
+      <Field name="phone" label="Phone" required type="tel" inputMode="tel" placeholder="0712 345 678" errors={errors} defaultValue={v('phone', customer ? formatKenyanPhone(customer.phone) : null)} />
+      <Field name="email" label="Email" type="email" inputMode="email" errors={errors} defaultValue={v('email', customer?.email)} />
+      <div className="row">
+        <Field name="nationalId" label="National ID" inputMode="numeric" errors={errors} defaultValue={v('nationalId', customer?.nationalId)} />
+        <Field name="kraPin" label="KRA PIN" placeholder="A123456789Z" errors={errors} defaultValue={v('kraPin', customer?.kraPin)} />
+      </div>
+      <Field name="address" label="Address" hint="Estate, road, building: enough for a technician to find it" errors={errors} defaultValue={v('address', customer?.address)} />
+      <div className="row">
+        <Field name="latitude" label="Latitude" inputMode="decimal" placeholder="-1.2921" errors={errors} defaultValue={v('latitude', customer?.latitude)} />
+        <Field name="longitude" label="Longitude" inputMode="decimal" placeholder="36.8219" errors={errors} defaultValue={v('longitude', customer?.longitude)} />
+      </div>
+      <SelectField name="status" label="Status" required errors={errors} defaultValue={v('status', customer?.status ?? 'applied')} options={CUSTOMER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))} />
+      <TextArea name="notes" label="Notes" errors={errors} defaultValue={v('notes', customer?.notes)} />
+      <SubmitButton>{submitLabel}</SubmitButton>
+    </Form>
+  );
+}
+
+function TextArea({ name, label, errors, defaultValue }: { name: string; label: string; errors?: Record<string, string>; defaultValue: string }) {
+  const error = errors?.[name];
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor={name}>{label}</label>
+      <textarea id={name} name={name} rows={3} maxLength={2000} defaultValue={defaultValue} aria-invalid={error ? true : undefined} aria-describedby={error ? `${name}-error` : undefined} />
+      {error ? (
+        <p id={`${name}-error`} className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

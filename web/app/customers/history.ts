@@ -1,0 +1,30 @@
+import type { AuditEntry } from '../../../db/queries/audit';
+import { CUSTOMER_FIELD_LABELS } from '../forms/customer';
+
+export interface HistoryLine {
+  id: number;
+  at: Date;
+  actorLabel: string;
+  what: string;
+}
+
+const ACTIONS: Record<string, string> = { 'customer.create': 'Created', 'customer.update': 'Edited' };
+
+/**
+ * An audit entry as one readable line ("Edited: Phone, Status"). Only field names leave the server: the
+ * before/after snapshots hold personal details the page has no need to ship again.
+ */
+export function historyLine(e: AuditEntry): HistoryLine {
+  const what = ACTIONS[e.action] ?? e.action;
+  const changed = e.action === 'customer.update' ? changedFields(e.before, e.after) : [];
+  return { id: e.id, at: e.at, actorLabel: e.actorLabel, what: changed.length ? `${what}: ${changed.join(', ')}` : what };
+}
+
+function changedFields(before: unknown, after: unknown): string[] {
+  if (!isRecord(before) || !isRecord(after)) return [];
+  return Object.entries(CUSTOMER_FIELD_LABELS)
+    .filter(([key]) => JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null))
+    .map(([, label]) => label);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
