@@ -52,6 +52,14 @@ export const envSchema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)')
     .optional(),
+
+  // Safaricom Daraja (M-Pesa): https://api.safaricom.co.ke, https://sandbox.safaricom.co.ke or the local simulator.
+  DARAJA_BASE_URL: z.string().url('must be a URL like https://api.safaricom.co.ke').optional(),
+  DARAJA_CONSUMER_KEY: z.string().min(1).optional(),
+  DARAJA_CONSUMER_SECRET: z.string().min(1).optional(),
+  // The paybill STK pushes pay into, and its Lipa Na M-Pesa Online passkey.
+  DARAJA_SHORTCODE: z.string().regex(/^\d{5,7}$/, 'must be a paybill number like 174379').optional(),
+  DARAJA_PASSKEY: z.string().min(1).optional(),
 });
 
 /** Development keys, so `npm start` needs no set-up; production refuses to start without real ones. */
