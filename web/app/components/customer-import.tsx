@@ -6,6 +6,8 @@ import { CsrfField } from './form';
 import { formatEat } from './labels';
 import { EmptyState } from './pagination';
 
+const customersLabel = (n: number | null) => `${n ?? 0} customer${n === 1 ? '' : 's'}`;
+
 /** Which import step is running right now, if any: the page shows it while the server works. */
 function useBusy(): 'upload' | 'import' | 'discard' | null {
   const navigation = useNavigation();
@@ -64,7 +66,7 @@ export function ImportPreview({ csrf, staged }: { csrf: string; staged: Wire<Cus
       </p>
       {staged.status === 'imported' ? (
         <p className="notice notice-ok" role="status">
-          Imported {staged.imported} customers at {formatEat(staged.importedAt)}. <Link to="/dashboard/customers">See the customer list</Link>
+          Imported {customersLabel(staged.imported)} at {formatEat(staged.importedAt)}. <Link to="/dashboard/customers">See the customer list</Link>
         </p>
       ) : staged.status === 'discarded' ? (
         <p className="notice" role="status">
@@ -151,13 +153,13 @@ function Confirm({ csrf, id, validCount, rejected, busy }: { csrf: string; id: s
         <CsrfField token={csrf} />
         <input type="hidden" name="id" value={id} />
         <button type="submit" name="intent" value="import" disabled={busy !== null} aria-busy={busy === 'import'}>
-          Import {validCount} customers
+          Import {customersLabel(validCount)}
         </button>{' '}
         <button type="submit" name="intent" value="discard" className="secondary" disabled={busy !== null}>
           Discard
         </button>
       </Form>
-      {busy === 'import' ? <Progress label={`Importing ${validCount} customers…`} /> : null}
+      {busy === 'import' ? <Progress label={`Importing ${customersLabel(validCount)}…`} /> : null}
     </div>
   );
 }

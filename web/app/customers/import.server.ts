@@ -180,7 +180,8 @@ export async function importStaged(
 ): Promise<ImportOutcome> {
   return sql.begin(async (tx): Promise<ImportOutcome> => {
     const staged = await customerImports.claim(tx, who.tenantId, who.staffId, importId);
-    if (!staged) return { done: false };
+    // Already imported or discarded, or nothing in it was valid: there is nothing to do or to record.
+    if (!staged || staged.validRows.length === 0) return { done: false };
     const rows = staged.validRows.map((r) => r.customer);
     const taken = await customers.existingIdentities(tx, who.tenantId, {
       phones: rows.map((c) => c.phone),

@@ -6,6 +6,7 @@ import {
   unstable_parseMultipartFormData,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
+  type UploadHandler,
 } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { customerImports } from '../../../db/queries/customer-imports';
@@ -15,6 +16,7 @@ import { ImportPreview, UploadForm } from '../components/customer-import';
 import { ImportFileError, importStaged, MAX_UPLOAD_BYTES, stageCustomerFile } from '../customers/import.server';
 
 const PAGE = '/dashboard/customers/import';
+const DRAIN_LIMIT = 64 * 1024 * 1024;
 const TOO_BIG = `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. Split it into smaller files and import them one after another.`;
 
 export async function loader(args: LoaderFunctionArgs) {
@@ -64,10 +66,24 @@ export async function action(args: ActionFunctionArgs) {
 /** The form, or why the upload was refused. Size is checked while streaming, so a huge file is never held whole. */
 async function readForm(request: Request): Promise<FormData | string> {
   if (!(request.headers.get('content-type') ?? '').startsWith('multipart/form-data')) return request.formData();
-  // Every part (the file, the CSRF token) counts toward the body: a small allowance over the file limit.
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_UPLOAD_BYTES + 64 * 1024) return TOO_BIG;
+  const memory = unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES });
+  let tooBig = false;
+  let dropped = 0;
+  const handler: UploadHandler = async (part) => {
+    try {
+      return await memory(part);
+    } catch (err) {
+      if (!(err instanceof MaxPartSizeExceededError)) throw err;
+      tooBig = true;
+      // A browser still sending its upload does not read our answer, so the rest is read and dropped.
+      // Past DRAIN_LIMIT we stop reading and answer anyway: no one uploads that much by mistake.
+      for await (const chunk of part.data) if ((dropped += chunk.byteLength) > DRAIN_LIMIT) throw err;
+      return undefined;
+    }
+  };
   try {
-    return await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
+    const form = await unstable_parseMultipartFormData(request, handler);
+    return tooBig ? TOO_BIG : form;
   } catch (err) {
     if (err instanceof MaxPartSizeExceededError) return TOO_BIG;
     // Anything else here is a malformed or cut-off upload, not a fault of ours.
