@@ -1,13 +1,29 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createPlatformActivities } from '../activities/platform';
+import { secretsFrom } from '../config/env';
 import type { Sql } from '../db/client';
 import { CORE_TASK_QUEUE } from '../temporal/task-queues';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
+/**
+ * What the core worker's activities need. Integration settings are optional so tests pass only what
+ * they exercise; workers/main.ts passes everything from the parsed environment.
+ */
+export interface CoreWorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  sql: Sql;
+  identity?: string;
+  /** Opens router and PPPoE passwords sealed at rest (db/encryption.ts); the development key by default. */
+  encryptionKey?: Buffer;
+}
+
 /** The core worker: every workflow type plus the activities they call, on one task queue. */
-export async function createCoreWorker(deps: { connection: NativeConnection; namespace: string; sql: Sql; identity?: string }): Promise<Worker> {
+export async function createCoreWorker(deps: CoreWorkerDeps): Promise<Worker> {
+  const encryptionKey = deps.encryptionKey ?? secretsFrom({}).encryptionKey;
+  void encryptionKey; // consumed by the router and payment activities as they arrive
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,

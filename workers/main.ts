@@ -1,5 +1,5 @@
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
-import { loadConfig } from '../config/env';
+import { loadConfig, secretsFrom } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createSql } from '../db/client';
 import { ensureNamespace } from '../temporal/namespace';
@@ -24,7 +24,7 @@ let connection: NativeConnection | undefined;
 try {
   connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   await ensureNamespace(connection, config.TEMPORAL_NAMESPACE);
-  const worker = await createCoreWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, sql });
+  const worker = await createCoreWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, sql, encryptionKey: secretsFrom(config).encryptionKey });
   log.info({ taskQueue: worker.options.taskQueue, namespace: config.TEMPORAL_NAMESPACE }, 'worker polling');
   // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks are drained.
   await worker.run();
