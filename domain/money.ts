@@ -16,11 +16,12 @@ export function splitVat(totalCents: number, vatRateBp: number): VatSplit {
   return { subtotalCents: totalCents - vatCents, vatCents, totalCents };
 }
 
-const kes = new Intl.NumberFormat('en-KE', { minimumFractionDigits: 0, maximumFractionDigits: 2 });
+const whole = new Intl.NumberFormat('en-KE', { maximumFractionDigits: 0 });
+const fractional = new Intl.NumberFormat('en-KE', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** `KES 1,500` or `KES 1,500.50`. */
 export function formatKes(cents: number): string {
-  return `KES ${kes.format(cents / 100)}`;
+  return `KES ${(cents % 100 === 0 ? whole : fractional).format(cents / 100)}`;
 }
 
 /** Parses what a person types for shillings ("1,500", "1500.50") into cents; undefined if it is not money. */
