@@ -1,0 +1,161 @@
+import type { Tx } from '../client';
+
+export type SmsStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'rejected';
+
+/** One step of a message's timeline in `sms_logs.status_history`. */
+export interface SmsHistoryEntry {
+  event: 'queued' | 'sending' | 'send_error' | 'sent' | 'failed' | 'rejected' | 'outcome_unknown' | 'dlr';
+  status: SmsStatus;
+  at: string;
+  providerStatus?: string;
+  providerStatusCode?: number;
+  failureReason?: string;
+  networkCode?: string;
+  error?: string;
+}
+
+export interface SmsLogRow {
+  id: string;
+  tenantId: string;
+  customerId: string | null;
+  idempotencyKey: string;
+  phone: string;
+  message: string;
+  status: SmsStatus;
+  providerMessageId: string | null;
+  costCents: number | null;
+  failureReason: string | null;
+  statusHistory: SmsHistoryEntry[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const columns = (tx: Tx) => tx`
+  id, tenant_id as "tenantId", customer_id as "customerId", idempotency_key as "idempotencyKey", phone, message, status,
+  provider_message_id as "providerMessageId", cost_cents as "costCents", failure_reason as "failureReason",
+  status_history as "statusHistory", created_at as "createdAt", updated_at as "updatedAt"`;
+
+const FINAL: SmsStatus[] = ['delivered', 'failed', 'rejected'];
+const entry = (e: Omit<SmsHistoryEntry, 'at'>): SmsHistoryEntry => ({ ...e, at: new Date().toISOString() });
+
+/** Delivery-report status → our status (integration-facts §2.5). */
+export function statusFromReport(providerStatus: string): SmsStatus {
+  if (providerStatus === 'Success') return 'delivered';
+  if (providerStatus === 'Failed') return 'failed';
+  if (providerStatus === 'Rejected') return 'rejected';
+  return 'sent';
+}
+
+export const smsQueries = {
+  async templateOverride(tx: Tx, tenantId: string, key: string, language: string): Promise<string | undefined> {
+    const [row] = await tx<{ body: string }[]>`
+      select body from sms_templates where tenant_id = ${tenantId} and key = ${key} and language = ${language}`;
+    return row?.body;
+  },
+
+  async senderId(tx: Tx, tenantId: string): Promise<string | null> {
+    const [row] = await tx<{ senderId: string | null }[]>`select sms_sender_id as "senderId" from tenants where id = ${tenantId}`;
+    return row?.senderId ?? null;
+  },
+
+  /** The row for this idempotency key: created now (`created`), or the one an earlier attempt made. */
+  async claim(tx: Tx, input: { tenantId: string; customerId?: string | null; idempotencyKey: string; phone: string; message: string }): Promise<{ row: SmsLogRow; created: boolean }> {
+    const history = [entry({ event: 'queued', status: 'queued' })];
+    const [inserted] = await tx<SmsLogRow[]>`
+      insert into sms_logs (tenant_id, customer_id, idempotency_key, phone, message, status_history)
+      values (${input.tenantId}, ${input.customerId ?? null}, ${input.idempotencyKey}, ${input.phone}, ${input.message}, ${tx.json(history as never)})
+      on conflict (idempotency_key) do nothing
+      returning ${columns(tx)}`;
+    if (inserted) return { row: inserted, created: true };
+    const [existing] = await tx<SmsLogRow[]>`select ${columns(tx)} from sms_logs where idempotency_key = ${input.idempotencyKey}`;
+    if (!existing) throw new Error(`sms_logs row ${input.idempotencyKey} vanished`);
+    return { row: existing, created: false };
+  },
+
+  /**
+   * Takes the right to call the provider: only a queued row whose last step is not already `sending`.
+   * False means an earlier attempt may have handed the message over and never recorded the answer.
+   */
+  async markSending(tx: Tx, id: string): Promise<boolean> {
+    const rows = await tx`
+      update sms_logs set status_history = status_history || ${tx.json([entry({ event: 'sending', status: 'queued' })] as never)}, updated_at = now()
+      where id = ${id} and status = 'queued' and coalesce(status_history -> -1 ->> 'event', '') <> 'sending'
+      returning id`;
+    return rows.length === 1;
+  },
+
+  /** The provider answered with an error, so nothing was sent: a later attempt may send. */
+  async releaseSending(tx: Tx, id: string, error: string): Promise<void> {
+    await tx`
+      update sms_logs set status_history = status_history || ${tx.json([entry({ event: 'send_error', status: 'queued', error })] as never)}, updated_at = now()
+      where id = ${id} and status = 'queued'`;
+  },
+
+  /** Records the provider's answer for this recipient; a late answer from an earlier attempt still wins over `outcome_unknown`. */
+  async recordResult(
+    tx: Tx,
+    id: string,
+    result: { status: 'sent' | 'failed' | 'rejected'; providerStatus: string; providerStatusCode: number; messageId?: string; costCents?: number },
+  ): Promise<SmsLogRow> {
+    const failureReason = result.status === 'sent' ? null : result.providerStatus;
+    const step = entry({ event: result.status, status: result.status, providerStatus: result.providerStatus, providerStatusCode: result.providerStatusCode });
+    const [row] = await tx<SmsLogRow[]>`
+      update sms_logs set status = ${result.status}, provider_message_id = ${result.messageId ?? null}, cost_cents = ${result.costCents ?? null},
+        failure_reason = ${failureReason}, status_history = status_history || ${tx.json([step] as never)}, updated_at = now()
+      where id = ${id} and provider_message_id is null and (status = 'queued' or failure_reason = 'OutcomeUnknown')
+      returning ${columns(tx)}`;
+    if (row) return row;
+    const [current] = await tx<SmsLogRow[]>`select ${columns(tx)} from sms_logs where id = ${id}`;
+    return current!;
+  },
+
+  /** An earlier attempt was cut off mid-send: at most once wins, so this attempt records that and sends nothing. */
+  async markOutcomeUnknown(tx: Tx, id: string): Promise<SmsLogRow> {
+    const [row] = await tx<SmsLogRow[]>`
+      update sms_logs set status = 'failed', failure_reason = 'OutcomeUnknown',
+        status_history = status_history || ${tx.json([entry({ event: 'outcome_unknown', status: 'failed' })] as never)}, updated_at = now()
+      where id = ${id} and status = 'queued'
+      returning ${columns(tx)}`;
+    if (row) return row;
+    const [current] = await tx<SmsLogRow[]>`select ${columns(tx)} from sms_logs where id = ${id}`;
+    return current!;
+  },
+
+  /**
+   * Applies a delivery report once: a report already in the timeline (same provider status) changes
+   * nothing; a late `Sent` never undoes a final state.
+   */
+  async applyDeliveryReport(
+    tx: Tx,
+    report: { messageId: string; providerStatus: string; failureReason?: string; networkCode?: string },
+  ): Promise<'updated' | 'duplicate' | 'unknown'> {
+    const status = statusFromReport(report.providerStatus);
+    const step = entry({
+      event: 'dlr',
+      status,
+      providerStatus: report.providerStatus,
+      ...(report.failureReason ? { failureReason: report.failureReason } : {}),
+      ...(report.networkCode ? { networkCode: report.networkCode } : {}),
+    });
+    const probe = [{ event: 'dlr', providerStatus: report.providerStatus }];
+    const rows = await tx`
+      update sms_logs set
+        status = case when status = any(${FINAL}::text[]) and ${status} = 'sent' then status else ${status} end,
+        failure_reason = case when ${status} in ('failed', 'rejected') then coalesce(${report.failureReason ?? null}, ${report.providerStatus}) else failure_reason end,
+        status_history = status_history || ${tx.json([step] as never)}, updated_at = now()
+      where provider_message_id = ${report.messageId} and not (status_history @> ${tx.json(probe as never)})
+      returning id`;
+    if (rows.length) return 'updated';
+    const [known] = await tx`select 1 from sms_logs where provider_message_id = ${report.messageId}`;
+    return known ? 'duplicate' : 'unknown';
+  },
+
+  async byIdempotencyKey(tx: Tx, key: string): Promise<SmsLogRow | undefined> {
+    const [row] = await tx<SmsLogRow[]>`select ${columns(tx)} from sms_logs where idempotency_key = ${key}`;
+    return row;
+  },
+
+  async recent(tx: Tx, tenantId: string, limit = 50): Promise<SmsLogRow[]> {
+    return tx<SmsLogRow[]>`select ${columns(tx)} from sms_logs where tenant_id = ${tenantId} order by created_at desc limit ${limit}`;
+  },
+};
