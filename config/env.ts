@@ -60,27 +60,45 @@ export const envSchema = z.object({
   // The paybill STK pushes pay into, and its Lipa Na M-Pesa Online passkey.
   DARAJA_SHORTCODE: z.string().regex(/^\d{5,7}$/, 'must be a paybill number like 174379').optional(),
   DARAJA_PASSKEY: z.string().min(1).optional(),
+  // Africa's Talking (SMS): account username and API key; AT_BASE_URL points the SDK elsewhere (the simulator).
+  AT_USERNAME: z.string().min(1).optional(),
+  AT_API_KEY: z.string().min(1).optional(),
+  AT_BASE_URL: z.string().url('must be a URL like http://127.0.0.1:8090').optional(),
+  // Secret path segment of the SMS delivery-report webhook (/api/webhooks/africastalking/delivery/<token>).
+  SMS_WEBHOOK_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24+ URL-safe characters (e.g. `openssl rand -hex 24`)').optional(),
+  // Secret path segment of the payment webhooks Daraja calls (/api/webhooks/payments/…/<token>).
+  PAYMENT_WEBHOOK_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24+ URL-safe characters (e.g. `openssl rand -hex 24`)').optional(),
 });
 
 /** Development keys, so `npm start` needs no set-up; production refuses to start without real ones. */
 const DEV_SESSION_SECRET = 'mtandao-development-session-secret-not-for-production';
 const DEV_ENCRYPTION_KEY = Buffer.alloc(32, 'mtandao-dev').toString('base64');
+const DEV_PAYMENT_WEBHOOK_TOKEN = 'dev-payment-webhook-token-not-secret';
 
-export function secretsFrom(env: { SESSION_SECRET?: string; ENCRYPTION_KEY?: string }) {
+export function secretsFrom(env: { SESSION_SECRET?: string; ENCRYPTION_KEY?: string; PAYMENT_WEBHOOK_TOKEN?: string }) {
   return {
     sessionSecret: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
     encryptionKey: Buffer.from(env.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY, 'base64'),
+    paymentWebhookToken: env.PAYMENT_WEBHOOK_TOKEN ?? DEV_PAYMENT_WEBHOOK_TOKEN,
   };
 }
+
+const DEV_SMS_WEBHOOK_TOKEN = 'dev-sms-webhook-token-not-secret';
+/** The SMS delivery-report webhook token: SMS_WEBHOOK_TOKEN, or a development token outside production. */
+export const smsWebhookTokenFrom = (env: { SMS_WEBHOOK_TOKEN?: string }) => env.SMS_WEBHOOK_TOKEN ?? DEV_SMS_WEBHOOK_TOKEN;
 
 export type Env = z.infer<typeof envSchema>;
 export const envKeys = Object.keys(envSchema.shape) as (keyof Env)[];
 
 /** Adds the rule that production never runs on the development keys. */
 export function requireSecretsInProduction<T extends z.ZodTypeAny>(schema: T) {
-  return schema.superRefine((env: { NODE_ENV?: string; SESSION_SECRET?: string; ENCRYPTION_KEY?: string }, ctx) => {
+  return schema.superRefine((env: { NODE_ENV?: string; SESSION_SECRET?: string; ENCRYPTION_KEY?: string; PAYMENT_WEBHOOK_TOKEN?: string }, ctx) => {
     if (env.NODE_ENV !== 'production') return;
-    for (const key of ['SESSION_SECRET', 'ENCRYPTION_KEY'] as const) {
+    // Required wherever it is read: schemas that pick SMS_WEBHOOK_TOKEN (the web server's).
+    if (schema instanceof z.ZodObject && 'SMS_WEBHOOK_TOKEN' in schema.shape && !(env as { SMS_WEBHOOK_TOKEN?: string }).SMS_WEBHOOK_TOKEN) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['SMS_WEBHOOK_TOKEN'], message: 'is required in production' });
+    }
+    for (const key of ['SESSION_SECRET', 'ENCRYPTION_KEY', 'PAYMENT_WEBHOOK_TOKEN'] as const) {
       if (!env[key]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: 'is required in production' });
     }
   });

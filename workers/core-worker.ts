@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker } from '@temporalio/worker';
+import { createMpesaActivities, type DarajaSettings } from '../activities/mpesa/activities';
 import { createPlatformActivities } from '../activities/platform';
 import { secretsFrom } from '../config/env';
 import type { Sql } from '../db/client';
@@ -18,6 +19,8 @@ export interface CoreWorkerDeps {
   identity?: string;
   /** Opens router and PPPoE passwords sealed at rest (db/encryption.ts); the development key by default. */
   encryptionKey?: Buffer;
+  /** Daraja (M-Pesa) and where it calls back; without it the M-Pesa activities are not registered. */
+  daraja?: DarajaSettings;
 }
 
 /** The core worker: every workflow type plus the activities they call, on one task queue. */
@@ -29,7 +32,10 @@ export async function createCoreWorker(deps: CoreWorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: CORE_TASK_QUEUE,
     workflowsPath: WORKFLOWS_PATH,
-    activities: { ...createPlatformActivities({ sql: deps.sql }) },
+    activities: {
+      ...createPlatformActivities({ sql: deps.sql }),
+      ...(deps.daraja ? createMpesaActivities({ sql: deps.sql, daraja: deps.daraja }) : {}),
+    },
     ...(deps.identity ? { identity: deps.identity } : {}),
   });
 }

@@ -24,7 +24,21 @@ let connection: NativeConnection | undefined;
 try {
   connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   await ensureNamespace(connection, config.TEMPORAL_NAMESPACE);
-  const worker = await createCoreWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, sql, encryptionKey: secretsFrom(config).encryptionKey });
+  const secrets = secretsFrom(config);
+  const daraja =
+    config.DARAJA_BASE_URL && config.DARAJA_CONSUMER_KEY && config.DARAJA_CONSUMER_SECRET && config.DARAJA_SHORTCODE && config.DARAJA_PASSKEY
+      ? {
+          baseUrl: config.DARAJA_BASE_URL,
+          consumerKey: config.DARAJA_CONSUMER_KEY,
+          consumerSecret: config.DARAJA_CONSUMER_SECRET,
+          shortcode: config.DARAJA_SHORTCODE,
+          passkey: config.DARAJA_PASSKEY,
+          publicUrl: config.PUBLIC_URL ?? 'http://127.0.0.1:3000',
+          webhookToken: secrets.paymentWebhookToken,
+        }
+      : undefined;
+  if (!daraja) log.warn('DARAJA_* not set: M-Pesa payment activities are not registered');
+  const worker = await createCoreWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, sql, encryptionKey: secrets.encryptionKey, ...(daraja ? { daraja } : {}) });
   log.info({ taskQueue: worker.options.taskQueue, namespace: config.TEMPORAL_NAMESPACE }, 'worker polling');
   // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks are drained.
   await worker.run();

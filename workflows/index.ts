@@ -1,2 +1,3 @@
 // The single bundle entry for workers: every workflow type is exported from here.
 export { platformCheck } from './platform-check';
+export { mpesaPayment } from './mpesa-payment';

@@ -18,3 +18,96 @@ export const payments = {
       order by received_at desc, id limit ${limit}`;
   },
 };
+
+export type PaymentMethod = PaymentRow['method'];
+
+export interface NewPayment {
+  tenantId: string;
+  /** Null parks the payment in suspense (a C2B account number that matches no customer): no wallet credit. */
+  customerId: string | null;
+  method: PaymentMethod;
+  amountCents: number;
+  /** M-Pesa receipt, bank/cheque reference; unique per method (M-Pesa receipts: globally). */
+  externalRef: string | null;
+  payerPhone?: string | null;
+  payerName?: string | null;
+  receivedAt: Date;
+  recordedBy?: string | null;
+  notes?: string | null;
+  /** Ledger line text; default names the method and reference. */
+  description?: string;
+}
+
+export interface RecordedPayment {
+  paymentId: string;
+  tenantId: string;
+  customerId: string | null;
+  amountCents: number;
+  /** False when the reference was already recorded: nothing was written, the first payment is returned. */
+  created: boolean;
+}
+
+const MPESA_METHODS: readonly PaymentMethod[] = ['mpesa_stk', 'mpesa_c2b'];
+
+const METHOD_LABEL: Record<PaymentMethod, string> = {
+  mpesa_stk: 'M-Pesa', mpesa_c2b: 'M-Pesa paybill', cash: 'Cash', bank: 'Bank', cheque: 'Cheque', voucher: 'Voucher', wallet: 'Wallet',
+};
+
+/**
+ * Records a payment exactly once: the insert rides on the unique receipt/reference indexes (ON CONFLICT DO
+ * NOTHING), so a second call with the same reference returns the first payment and writes nothing — no
+ * second ledger credit, no second allocation. A new payment for a known customer gets one ledger credit and
+ * is allocated to that customer's oldest open invoices (fully paid invoices become `paid`).
+ * Call inside a transaction so the payment, credit and allocations commit together.
+ */
+export async function recordPayment(tx: Tx, p: NewPayment): Promise<RecordedPayment> {
+  const mpesa = MPESA_METHODS.includes(p.method);
+  const values = tx`(${p.tenantId}, ${p.customerId}, ${p.method}, ${p.amountCents}, ${p.externalRef}, ${p.payerPhone ?? null},
+    ${p.payerName ?? null}, ${p.receivedAt}, ${p.recordedBy ?? null}, ${p.notes ?? null})`;
+  const conflict = mpesa
+    ? tx`on conflict (upper(external_ref)) where method in ('mpesa_stk', 'mpesa_c2b') do nothing`
+    : p.externalRef
+      ? tx`on conflict (tenant_id, method, external_ref) where method not in ('mpesa_stk', 'mpesa_c2b') and external_ref is not null do nothing`
+      : tx``;
+  const [inserted] = await tx<{ id: string }[]>`
+    insert into payments (tenant_id, customer_id, method, amount_cents, external_ref, payer_phone, payer_name, received_at, recorded_by, notes)
+    values ${values} ${conflict} returning id`;
+
+  if (!inserted) {
+    const [existing] = mpesa
+      ? await tx<{ id: string; tenantId: string; customerId: string | null; amountCents: number }[]>`
+          select id, tenant_id as "tenantId", customer_id as "customerId", amount_cents as "amountCents" from payments
+          where upper(external_ref) = upper(${p.externalRef}) and method in ('mpesa_stk', 'mpesa_c2b')`
+      : await tx<{ id: string; tenantId: string; customerId: string | null; amountCents: number }[]>`
+          select id, tenant_id as "tenantId", customer_id as "customerId", amount_cents as "amountCents" from payments
+          where tenant_id = ${p.tenantId} and method = ${p.method} and external_ref = ${p.externalRef}`;
+    if (!existing) throw new Error(`payment ${p.method} ${p.externalRef} conflicted but cannot be found`);
+    return { paymentId: existing.id, tenantId: existing.tenantId, customerId: existing.customerId, amountCents: existing.amountCents, created: false };
+  }
+
+  if (p.customerId) await creditCustomer(tx, { ...p, customerId: p.customerId }, inserted.id);
+  return { paymentId: inserted.id, tenantId: p.tenantId, customerId: p.customerId, amountCents: p.amountCents, created: true };
+}
+
+/** One ledger credit for the payment, then allocation to the oldest open invoices. */
+async function creditCustomer(tx: Tx, p: NewPayment & { customerId: string }, paymentId: string): Promise<void> {
+  const description = p.description ?? `${METHOD_LABEL[p.method]} payment${p.externalRef ? ` ${p.externalRef}` : ''}`;
+  await tx`
+    insert into ledger_entries (tenant_id, customer_id, kind, amount_cents, payment_id, description, created_by)
+    values (${p.tenantId}, ${p.customerId}, 'payment', ${p.amountCents}, ${paymentId}, ${description}, ${p.recordedBy ?? null})
+    on conflict (payment_id) where kind = 'payment' do nothing`;
+
+  const open = await tx<{ id: string; outstanding: number }[]>`
+    select i.id, (i.total_cents - coalesce((select sum(a.amount_cents) from payment_allocations a where a.invoice_id = i.id), 0))::bigint as outstanding
+    from invoices i where i.tenant_id = ${p.tenantId} and i.customer_id = ${p.customerId} and i.status = 'open'
+    order by i.due_at, i.issued_at, i.id for update`;
+  let left = p.amountCents;
+  for (const invoice of open) {
+    if (left <= 0) break;
+    if (invoice.outstanding <= 0) continue;
+    const amount = Math.min(left, invoice.outstanding);
+    await tx`insert into payment_allocations (tenant_id, payment_id, invoice_id, amount_cents) values (${p.tenantId}, ${paymentId}, ${invoice.id}, ${amount})`;
+    left -= amount;
+    if (amount === invoice.outstanding) await tx`update invoices set status = 'paid', paid_at = now() where id = ${invoice.id}`;
+  }
+}

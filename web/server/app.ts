@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { secretsFrom } from '../../config/env';
 import type { Logger } from '../../config/logger';
 import type { Sql } from '../../db/client';
 import type { TemporalClient } from '../../temporal/client';
@@ -7,6 +8,7 @@ import './context';
 import { createStaffSessions, type WebSecrets } from './auth';
 import { checkReadiness } from './readiness';
 import { registerRemix, type RemixMode } from './remix';
+import { registerPaymentWebhooks } from './webhooks/payments';
 
 export interface AppDeps {
   sql: Sql;
@@ -14,6 +16,8 @@ export interface AppDeps {
   log: Logger;
   remix: RemixMode;
   secrets: WebSecrets;
+  /** Secret path segment of the payment webhooks; the development token when absent. */
+  paymentWebhookToken?: string;
 }
 
 const REQUEST_ID = /^[\w.-]{8,64}$/;
@@ -40,6 +44,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const result = await readiness();
     return reply.status(result.ready ? 200 : 503).send({ status: result.ready ? 'ready' : 'not_ready', checks: result.checks });
   });
+
+  await registerPaymentWebhooks(app, { sql: deps.sql, temporal: deps.temporal, log: deps.log, token: deps.paymentWebhookToken ?? secretsFrom({}).paymentWebhookToken });
 
   await registerRemix(app, {
     mode: deps.remix,

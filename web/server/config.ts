@@ -13,6 +13,7 @@ export const webEnvSchema = requireSecretsInProduction(
     PUBLIC_URL: true,
     SESSION_SECRET: true,
     ENCRYPTION_KEY: true,
+    PAYMENT_WEBHOOK_TOKEN: true,
   })
   .required({ DATABASE_URL: true, TEMPORAL_ADDRESS: true }),
 );

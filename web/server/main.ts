@@ -18,6 +18,7 @@ const app = await buildApp({
     ...secretsFrom(config),
     secureCookies: config.NODE_ENV === 'production' || Boolean(config.PUBLIC_URL?.startsWith('https:')),
   },
+  paymentWebhookToken: secretsFrom(config).paymentWebhookToken,
 });
 
 app.addHook('onClose', async () => {

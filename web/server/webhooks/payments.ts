@@ -1,0 +1,214 @@
+import { timingSafeEqual } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodError } from 'zod';
+import { toStkCallbackPayload } from '../../../activities/mpesa/activities';
+import { c2bPaymentSchema, stkCallbackSchema, type C2bPayment, type StkCallback } from '../../../activities/mpesa/callback-parse';
+import type { Logger } from '../../../config/logger';
+import type { Sql } from '../../../db/client';
+import { mpesa, type MpesaEventKind } from '../../../db/queries/mpesa';
+import { recordPayment, type RecordedPayment } from '../../../db/queries/payments';
+import type { TemporalClient } from '../../../temporal/client';
+import { stkCallbackSignal } from '../../../workflows/mpesa-payment';
+
+export interface PaymentWebhookOptions {
+  sql: Sql;
+  temporal: TemporalClient;
+  log: Logger;
+  /** The secret path segment (PAYMENT_WEBHOOK_TOKEN). */
+  token: string;
+}
+
+const STK_ACK = { ResultCode: 0, ResultDesc: 'Accepted' };
+const C2B_CONFIRM_ACK = { ResultCode: 0, ResultDesc: 'Success' };
+const C2B_ACCEPT = { ResultCode: '0', ResultDesc: 'Accepted' };
+const C2B_REJECT_ACCOUNT = { ResultCode: 'C2B00012', ResultDesc: 'Rejected' };
+const C2B_REJECT_SHORTCODE = { ResultCode: 'C2B00015', ResultDesc: 'Rejected' };
+const NOT_FOUND = { error: 'Not found' };
+
+/**
+ * Daraja's callbacks: `POST /api/webhooks/payments/stk/:token`, `…/c2b/:token/validation` and
+ * `…/c2b/:token/confirmation` (no "mpesa" in the paths: Daraja refuses C2B URLs naming it).
+ * Each checks the secret path token, stores the raw body first (keyed by CheckoutRequestID or TransID, so
+ * a duplicate is acknowledged and ignored), answers Daraja at once, then delivers: an STK callback is
+ * signalled to its mpesaPayment workflow, a C2B confirmation is recorded for the customer whose account
+ * number was typed (suspense when none matches). Malformed bodies get a 400 naming the problem and are
+ * kept as `rejected` events for forensics.
+ */
+export const paymentWebhooks: FastifyPluginAsync<PaymentWebhookOptions> = async (app, opts) => {
+  const { sql, log } = opts;
+  const inflight = new Set<Promise<void>>();
+  const background = (what: string, work: () => Promise<void>) => {
+    const p = work()
+      .catch((err: unknown) => log.error({ err }, `${what} delivery failed; the event stays unprocessed for redelivery`))
+      .finally(() => inflight.delete(p));
+    inflight.add(p);
+  };
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...inflight]);
+  });
+
+  // Raw text in, so a body that is not JSON is still stored and answered with a 400 of ours.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
+
+  const tokenOk = (given: string) => {
+    const a = Buffer.from(given);
+    const b = Buffer.from(opts.token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  };
+
+  /** Common front half: token, JSON, schema; stores rejects. Returns the parsed body or undefined (answered). */
+  async function accept<T>(
+    request: FastifyRequest<{ Params: { token: string } }>,
+    reply: FastifyReply,
+    kind: MpesaEventKind,
+    schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } },
+  ): Promise<{ parsed: T; body: unknown } | undefined> {
+    if (!tokenOk(request.params.token)) {
+      await reply.status(404).send(NOT_FOUND);
+      return undefined;
+    }
+    const text = typeof request.body === 'string' ? request.body : '';
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      await reject(request, reply, kind, { raw: text.slice(0, 10_000) }, 'body is not JSON');
+      return undefined;
+    }
+    const result = schema.safeParse(body);
+    if (!result.success) {
+      const message = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+      await reject(request, reply, kind, body, message);
+      return undefined;
+    }
+    return { parsed: result.data, body };
+  }
+
+  async function reject(request: FastifyRequest, reply: FastifyReply, kind: MpesaEventKind, body: unknown, message: string) {
+    request.log.warn({ kind, problem: message }, 'payment webhook body rejected');
+    await mpesa.insertEvent(sql, { kind, naturalKey: null, body, sourceIp: request.ip, outcome: 'rejected', detail: message });
+    await reply.status(400).send({ error: `Malformed ${kind.replace('_', ' ')}: ${message}` });
+  }
+
+  app.post<{ Params: { token: string } }>('/stk/:token', async (request, reply) => {
+    const got = await accept<StkCallback>(request, reply, 'stk_callback', stkCallbackSchema);
+    if (!got) return reply;
+    const event = await mpesa.insertEvent(sql, { kind: 'stk_callback', naturalKey: got.parsed.checkoutRequestId, body: got.body, sourceIp: request.ip });
+    await reply.send(STK_ACK);
+    if (event) background('STK callback', () => deliverStkCallback(opts, event.id, got.parsed));
+    return reply;
+  });
+
+  app.post<{ Params: { token: string } }>('/c2b/:token/validation', async (request, reply) => {
+    const got = await accept<C2bPayment>(request, reply, 'c2b_validation', c2bPaymentSchema);
+    if (!got) return reply;
+    const decision = await validateC2b(sql, got.parsed);
+    await mpesa.insertEvent(sql, {
+      kind: 'c2b_validation',
+      naturalKey: got.parsed.transId,
+      body: got.body,
+      sourceIp: request.ip,
+      tenantId: decision.tenantId ?? null,
+      outcome: decision.answer === C2B_ACCEPT ? 'accepted' : 'rejected',
+      detail: decision.reason,
+    });
+    return reply.send(decision.answer);
+  });
+
+  app.post<{ Params: { token: string } }>('/c2b/:token/confirmation', async (request, reply) => {
+    const got = await accept<C2bPayment>(request, reply, 'c2b_confirmation', c2bPaymentSchema);
+    if (!got) return reply;
+    const event = await mpesa.insertEvent(sql, { kind: 'c2b_confirmation', naturalKey: got.parsed.transId, body: got.body, sourceIp: request.ip });
+    await reply.send(C2B_CONFIRM_ACK);
+    if (event) {
+      background('C2B confirmation', async () => {
+        const delivered = await deliverPaymentToCustomer(sql, got.parsed);
+        await mpesa.markEvent(sql, event.id, delivered.outcome, delivered.detail, delivered.tenantId);
+      });
+    }
+    return reply;
+  });
+};
+
+/** Registers the payment webhooks under `/api/webhooks/payments` in their own encapsulated context. */
+export async function registerPaymentWebhooks(app: FastifyInstance, opts: PaymentWebhookOptions): Promise<void> {
+  await app.register(paymentWebhooks, { ...opts, prefix: '/api/webhooks/payments' });
+}
+
+async function validateC2b(sql: Sql, p: C2bPayment): Promise<{ answer: typeof C2B_ACCEPT | typeof C2B_REJECT_ACCOUNT | typeof C2B_REJECT_SHORTCODE; tenantId?: string; reason: string }> {
+  const tenant = await mpesa.tenantByPaybill(sql, p.businessShortCode);
+  if (!tenant || tenant.status !== 'active') return { answer: C2B_REJECT_SHORTCODE, reason: `no active ISP with paybill ${p.businessShortCode}` };
+  const customer = p.billRefNumber ? await mpesa.customerByAccount(sql, tenant.id, p.billRefNumber) : undefined;
+  if (!customer) return { answer: C2B_REJECT_ACCOUNT, tenantId: tenant.id, reason: `no customer with account ${p.billRefNumber || '(blank)'}` };
+  return { answer: C2B_ACCEPT, tenantId: tenant.id, reason: `account ${p.billRefNumber}` };
+}
+
+export interface PaymentDelivery {
+  outcome: 'recorded' | 'suspense' | 'duplicate_payment' | 'unknown_shortcode';
+  tenantId?: string;
+  payment?: RecordedPayment;
+  detail: string;
+}
+
+/**
+ * Records a C2B (paybill) payment once for the customer whose account number was typed; one that matches
+ * no customer is kept in suspense (customer_id null) for finance to allocate. The seam where the
+ * customer's lifecycle workflow will be signalled with the receipt (issue 7).
+ */
+export async function deliverPaymentToCustomer(sql: Sql, p: C2bPayment): Promise<PaymentDelivery> {
+  const tenant = await mpesa.tenantByPaybill(sql, p.businessShortCode);
+  if (!tenant) return { outcome: 'unknown_shortcode', detail: `no ISP with paybill ${p.businessShortCode}` };
+  const customer = p.billRefNumber ? await mpesa.customerByAccount(sql, tenant.id, p.billRefNumber) : undefined;
+  const payment = await sql.begin((tx) =>
+    recordPayment(tx, {
+      tenantId: tenant.id,
+      customerId: customer?.id ?? null,
+      method: 'mpesa_c2b',
+      amountCents: p.amountCents,
+      externalRef: p.transId,
+      payerPhone: p.phone ?? null,
+      payerName: p.payerName || null,
+      receivedAt: p.transactionTime,
+      notes: customer ? null : `Account "${p.billRefNumber.slice(0, 40)}" matches no customer (suspense)`,
+    }),
+  );
+  if (!payment.created) return { outcome: 'duplicate_payment', tenantId: tenant.id, payment, detail: `receipt ${p.transId} already recorded` };
+  return customer
+    ? { outcome: 'recorded', tenantId: tenant.id, payment, detail: `credited to ${p.billRefNumber}` }
+    : { outcome: 'suspense', tenantId: tenant.id, payment, detail: `account ${p.billRefNumber || '(blank)'} unknown` };
+}
+
+/** Signals the owning workflow; a paid callback for a workflow that already ended is credited here. */
+async function deliverStkCallback(opts: PaymentWebhookOptions, eventId: number, cb: StkCallback): Promise<void> {
+  const { sql, temporal } = opts;
+  const checkout = await mpesa.checkoutByRequestId(sql, cb.checkoutRequestId);
+  if (!checkout) {
+    // Either a push we never made (suspense) or one whose id is not stored yet: initiateStkPush reads it back.
+    await mpesa.markEvent(sql, eventId, 'unknown_checkout', `no checkout ${cb.checkoutRequestId}`);
+    return;
+  }
+  try {
+    await temporal.workflow.getHandle(checkout.workflowId).signal(stkCallbackSignal, toStkCallbackPayload(cb));
+    await mpesa.markEvent(sql, eventId, 'signalled', checkout.workflowId, checkout.tenantId);
+    return;
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+  // The workflow is over (STK Query settled it, or it gave up): the callback still counts, once.
+  if (cb.paid) {
+    const recorded = await sql.begin((tx) =>
+      mpesa.recordStkPayment(tx, {
+        checkoutRequestId: cb.checkoutRequestId,
+        receipt: cb.receipt,
+        amountCents: cb.amountCents,
+        phone: cb.phone ?? null,
+        transactionTime: cb.transactionTime,
+      }),
+    );
+    await mpesa.markEvent(sql, eventId, recorded.created ? 'recorded_late' : 'receipt_attached', checkout.workflowId, checkout.tenantId);
+  } else {
+    await mpesa.markEvent(sql, eventId, 'late_failure', `${cb.resultCode} ${cb.resultDesc}`, checkout.tenantId);
+  }
+}
