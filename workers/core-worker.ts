@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createMpesaActivities, type DarajaSettings } from '../activities/mpesa/activities';
+import { closeGatewayWithWorker, createRouterActivities } from '../activities/mikrotik/activities';
+import { createRouterOsGateway } from '../activities/mikrotik/routeros-gateway';
 import { createPlatformActivities } from '../activities/platform';
+import { createAfricasTalkingGateway, createSmsActivities, type AfricasTalkingConfig } from '../activities/sms';
 import { secretsFrom } from '../config/env';
 import type { Sql } from '../db/client';
 import { CORE_TASK_QUEUE } from '../temporal/task-queues';
@@ -19,6 +22,8 @@ export interface CoreWorkerDeps {
   identity?: string;
   /** Opens router and PPPoE passwords sealed at rest (db/encryption.ts); the development key by default. */
   encryptionKey?: Buffer;
+  /** Africa's Talking account (and AT_BASE_URL for the simulator); without it the SMS activities are not registered. */
+  sms?: AfricasTalkingConfig;
   /** Daraja (M-Pesa) and where it calls back; without it the M-Pesa activities are not registered. */
   daraja?: DarajaSettings;
 }
@@ -26,16 +31,19 @@ export interface CoreWorkerDeps {
 /** The core worker: every workflow type plus the activities they call, on one task queue. */
 export async function createCoreWorker(deps: CoreWorkerDeps): Promise<Worker> {
   const encryptionKey = deps.encryptionKey ?? secretsFrom({}).encryptionKey;
-  void encryptionKey; // consumed by the router and payment activities as they arrive
-  return Worker.create({
+  const routerGateway = createRouterOsGateway();
+  const worker = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: CORE_TASK_QUEUE,
     workflowsPath: WORKFLOWS_PATH,
     activities: {
       ...createPlatformActivities({ sql: deps.sql }),
+      ...(deps.sms ? createSmsActivities({ sql: deps.sql, gateway: createAfricasTalkingGateway(deps.sms) }) : {}),
+      ...createRouterActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),
       ...(deps.daraja ? createMpesaActivities({ sql: deps.sql, daraja: deps.daraja }) : {}),
     },
     ...(deps.identity ? { identity: deps.identity } : {}),
   });
+  return closeGatewayWithWorker(worker, routerGateway);
 }

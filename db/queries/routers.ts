@@ -53,4 +53,19 @@ export const routers = {
       ${exceptId ? tx`and id <> ${exceptId}` : tx``}`;
     return Boolean(row);
   },
+
+  /** The router with its sealed API password, for the code that dials it (worker, "test connection"). */
+  async connection(tx: Tx, tenantId: string, id: string): Promise<(Router & { passwordEnc: string }) | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await tx<(Router & { passwordEnc: string })[]>`
+      select ${columns(tx)}, password_enc as "passwordEnc" from routers where tenant_id = ${tenantId} and id = ${id}`;
+    return row;
+  },
+
+  /** A health check's outcome: online moves `last_seen_at`; a disabled router stays disabled. */
+  async recordHealth(tx: Tx, tenantId: string, id: string, online: boolean, at = new Date()): Promise<void> {
+    await tx`update routers set status = case when status = 'disabled' then status when ${online} then 'online' else 'offline' end,
+      last_seen_at = case when ${online} then ${at} else last_seen_at end
+      where tenant_id = ${tenantId} and id = ${id}`;
+  },
 };
