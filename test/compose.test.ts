@@ -23,7 +23,7 @@ const services = compose.services;
 const ours = Object.entries(services).filter(([, s]) => s.build);
 const defaults = envSchema.parse({});
 // What compose substitutes: `${X:-default}` becomes the default; `${X:?message}` must come from .env, so a sample value.
-const SAMPLES: Record<string, string> = { SESSION_SECRET: 'x'.repeat(64), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), PAYMENT_WEBHOOK_TOKEN: 'p'.repeat(48) };
+const SAMPLES: Record<string, string> = { SMS_WEBHOOK_TOKEN: 's'.repeat(48), SESSION_SECRET: 'x'.repeat(64), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), PAYMENT_WEBHOOK_TOKEN: 'p'.repeat(48) };
 const substitute = (value: string) =>
   value.replace(/\$\{(\w+):-([^}]*)\}/g, '$2').replace(/\$\{(\w+):\?[^}]*\}/g, (_, name: string) => SAMPLES[name] ?? 'sample');
 

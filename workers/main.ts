@@ -38,7 +38,11 @@ try {
         }
       : undefined;
   if (!daraja) log.warn('DARAJA_* not set: M-Pesa payment activities are not registered');
-  const worker = await createCoreWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, sql, encryptionKey: secrets.encryptionKey, ...(daraja ? { daraja } : {}) });
+  const sms = config.AT_USERNAME && config.AT_API_KEY
+    ? { username: config.AT_USERNAME, apiKey: config.AT_API_KEY, ...(config.AT_BASE_URL ? { baseUrl: config.AT_BASE_URL } : {}) }
+    : undefined;
+  if (!sms) log.warn('AT_USERNAME/AT_API_KEY not set: SMS activities are not registered');
+  const worker = await createCoreWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, sql, ...(sms ? { sms } : {}), encryptionKey: secrets.encryptionKey, ...(daraja ? { daraja } : {}) });
   log.info({ taskQueue: worker.options.taskQueue, namespace: config.TEMPORAL_NAMESPACE }, 'worker polling');
   // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks are drained.
   await worker.run();

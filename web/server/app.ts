@@ -8,6 +8,7 @@ import './context';
 import { createStaffSessions, type WebSecrets } from './auth';
 import { checkReadiness } from './readiness';
 import { registerRemix, type RemixMode } from './remix';
+import { smsDeliveryWebhook } from './webhooks/sms-delivery';
 import { registerPaymentWebhooks } from './webhooks/payments';
 
 export interface AppDeps {
@@ -16,6 +17,8 @@ export interface AppDeps {
   log: Logger;
   remix: RemixMode;
   secrets: WebSecrets;
+  /** Secret path segment of the SMS delivery-report webhook; the development token when absent. */
+  smsWebhookToken?: string;
   /** Secret path segment of the payment webhooks; the development token when absent. */
   paymentWebhookToken?: string;
 }
@@ -46,6 +49,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await registerPaymentWebhooks(app, { sql: deps.sql, temporal: deps.temporal, log: deps.log, token: deps.paymentWebhookToken ?? secretsFrom({}).paymentWebhookToken });
+
+  await app.register(smsDeliveryWebhook, { sql: deps.sql, ...(deps.smsWebhookToken ? { token: deps.smsWebhookToken } : {}) });
 
   await registerRemix(app, {
     mode: deps.remix,

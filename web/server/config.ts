@@ -12,6 +12,7 @@ export const webEnvSchema = requireSecretsInProduction(
     WEB_PORT: true,
     PUBLIC_URL: true,
     SESSION_SECRET: true,
+    SMS_WEBHOOK_TOKEN: true,
     ENCRYPTION_KEY: true,
     PAYMENT_WEBHOOK_TOKEN: true,
   })
