@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { RosException, RouterOSAPI } from 'node-routeros';
-import { classifyRouterError, describeRouter, RouterUnreachableError, type RouterLabel } from './failures';
+import { classifyRouterError, describeRouter, RouterUnreachable, type RouterLabel } from './failures';
 import { installEmptyReplyGuard } from './guard';
 
 /** Where and as whom to reach one router's API. The password is clear text, held only in memory. */
@@ -68,7 +68,7 @@ class RouterPool {
       return await operation({ write: (command, params = []) => this.call(c, command, params, during) });
     } catch (error) {
       // A trap leaves the session usable; a timeout, socket error or failed login does not.
-      if (conn && (error instanceof RouterUnreachableError || error instanceof RosException)) this.discard(conn);
+      if (conn && (error instanceof RouterUnreachable || error instanceof RosException)) this.discard(conn);
       throw classifyRouterError(error, this.target, during);
     } finally {
       if (conn && !conn.broken) this.release(conn);
@@ -80,7 +80,7 @@ class RouterPool {
   async close(): Promise<void> {
     for (const waiter of this.waiters.splice(0)) {
       clearTimeout(waiter.timer);
-      waiter.reject(new RouterUnreachableError(`${describeRouter(this.target)}: the connection pool closed`));
+      waiter.reject(new RouterUnreachable(`${describeRouter(this.target)}: the connection pool closed`));
     }
     await Promise.all(this.idle.splice(0).map((conn) => this.shut(conn)));
   }
@@ -97,7 +97,7 @@ class RouterPool {
         reject,
         timer: setTimeout(() => {
           this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          reject(new RouterUnreachableError(`${describeRouter(this.target)} is busy: no free API connection within ${this.options.queueTimeoutMs} ms while ${during}`));
+          reject(new RouterUnreachable(`${describeRouter(this.target)} is busy: no free API connection within ${this.options.queueTimeoutMs} ms while ${during}`));
         }, this.options.queueTimeoutMs),
       };
       this.waiters.push(waiter);
@@ -143,12 +143,12 @@ class RouterPool {
       this.discard(conn);
     });
     api.on('close', () => {
-      markLost(new RouterUnreachableError(`${describeRouter(t)} closed the API connection`));
+      markLost(new RouterUnreachable(`${describeRouter(t)} closed the API connection`));
       this.discard(conn);
     });
     this.open++;
     try {
-      await withTimeout(Promise.race([api.connect(), lost]), this.options.callTimeoutMs, () => new RouterUnreachableError(`${describeRouter(t)} did not complete the API login within ${this.options.callTimeoutMs} ms`));
+      await withTimeout(Promise.race([api.connect(), lost]), this.options.callTimeoutMs, () => new RouterUnreachable(`${describeRouter(t)} did not complete the API login within ${this.options.callTimeoutMs} ms`));
     } catch (error) {
       this.discard(conn);
       throw error;
@@ -157,11 +157,11 @@ class RouterPool {
   }
 
   private async call(conn: Conn, command: string, params: string[], during: string): Promise<Record<string, string>[]> {
-    if (conn.broken) throw new RouterUnreachableError(`${describeRouter(this.target)} lost the API connection while ${during}`);
+    if (conn.broken) throw new RouterUnreachable(`${describeRouter(this.target)} lost the API connection while ${during}`);
     const reply = conn.api.write(command, params) as Promise<Record<string, string>[]>;
     reply.catch(() => undefined);
     // `!fatal` and a dropped connection leave node-routeros's promise pending forever (facts §3.6.5).
-    return withTimeout(Promise.race([reply, conn.lost]), this.options.callTimeoutMs, () => new RouterUnreachableError(`${describeRouter(this.target)} did not answer ${command} within ${this.options.callTimeoutMs} ms`));
+    return withTimeout(Promise.race([reply, conn.lost]), this.options.callTimeoutMs, () => new RouterUnreachable(`${describeRouter(this.target)} did not answer ${command} within ${this.options.callTimeoutMs} ms`));
   }
 
   private release(conn: Conn): void {
@@ -206,7 +206,7 @@ export class ConnectionPool {
   }
 
   run<T>(target: RouterTarget, during: string, operation: (session: RouterSession) => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new RouterUnreachableError(`${describeRouter(target)}: the router gateway is closed`));
+    if (this.closed) return Promise.reject(new RouterUnreachable(`${describeRouter(target)}: the router gateway is closed`));
     const key = poolKey(target);
     let pool = this.pools.get(key);
     if (!pool) {

@@ -37,7 +37,7 @@ export function describeRouter(r: RouterLabel): string {
 }
 
 /** A retryable failure; Temporal reports its `name` as the failure type. */
-export class RouterUnreachableError extends Error {
+export class RouterUnreachable extends Error {
   override readonly name = ROUTER_FAILURES.unreachable;
 }
 
@@ -71,7 +71,7 @@ const HOTSPOT_REFUSALS = [/invalid username or password/i, /MAC address is not y
  * `hotspotLogin` reads login traps as refusals of the device rather than as our own bad input.
  */
 export function classifyRouterError(error: unknown, router: RouterLabel, during: string, opts: { hotspotLogin?: boolean } = {}): Error {
-  if (error instanceof ApplicationFailure || error instanceof RouterUnreachableError || error instanceof RouterReadBackMismatch) return error;
+  if (error instanceof ApplicationFailure || error instanceof RouterUnreachable || error instanceof RouterReadBackMismatch) return error;
   const where = describeRouter(router);
   if (error instanceof RosException || isRosLike(error)) {
     const errno = (error as { errno?: unknown }).errno;
@@ -80,13 +80,13 @@ export function classifyRouterError(error: unknown, router: RouterLabel, during:
     }
     const code = typeof errno === 'number' ? (ERRNO_NAMES.get(errno) ?? `errno ${errno}`) : String(errno ?? 'unknown');
     const words = PLAIN_WORDS[code] ?? `failed (${code}${(error as Error).message ? `: ${(error as Error).message}` : ''})`;
-    return new RouterUnreachableError(`${where} ${words} while ${during}`);
+    return new RouterUnreachable(`${where} ${words} while ${during}`);
   }
   if (error instanceof Error) {
     const message = error.message;
     if (typeof (error as NodeJS.ErrnoException).code === 'string') {
       const code = (error as NodeJS.ErrnoException).code!;
-      return new RouterUnreachableError(`${where} ${PLAIN_WORDS[code] ?? `failed (${code})`} while ${during}`);
+      return new RouterUnreachable(`${where} ${PLAIN_WORDS[code] ?? `failed (${code})`} while ${during}`);
     }
     if (opts.hotspotLogin && HOTSPOT_REFUSALS.some((re) => re.test(message))) {
       return refuse(`${where} refused the hotspot login: ${message}`, ROUTER_FAILURES.hotspotLoginRefused, { trap: message });
@@ -99,9 +99,9 @@ export function classifyRouterError(error: unknown, router: RouterLabel, during:
     }
     // Anything else the router said (a duplicate from a concurrent add, `no such item` after a
     // concurrent remove, a busy router) may well pass on the next attempt.
-    return new RouterUnreachableError(`${where} failed while ${during}: ${message || error.name}`);
+    return new RouterUnreachable(`${where} failed while ${during}: ${message || error.name}`);
   }
-  return new RouterUnreachableError(`${where} failed while ${during}: ${String(error)}`);
+  return new RouterUnreachable(`${where} failed while ${during}: ${String(error)}`);
 }
 
 function isRosLike(error: unknown): boolean {

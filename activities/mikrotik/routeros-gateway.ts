@@ -73,14 +73,14 @@ export function createRouterOsGateway(options: PoolOptions = {}): RouterGateway 
       checkName(spec.name, 'hotspot profile');
       if (!Number.isInteger(spec.sharedUsers) || spec.sharedUsers < 1) throw refuse(`hotspot profile ${spec.name}: shared users must be 1 or more`, ROUTER_FAILURES.invalidInput);
       const desired: Row = { 'rate-limit': spec.rateLimit, 'shared-users': String(spec.sharedUsers) };
-      if (spec.sessionTimeout !== undefined) desired['session-timeout'] = spec.sessionTimeout;
+      if (spec.sessionTimeout !== undefined) desired['session-timeout'] = checkDuration(spec.sessionTimeout, `hotspot profile ${spec.name}: session-timeout`);
       return pool.run(router, `ensuring hotspot profile ${spec.name}`, async (s) => toHotspotProfile(await upsertByName(s, '/ip/hotspot/user/profile', spec.name, desired)));
     },
 
     async upsertHotspotUser(router, spec) {
       checkName(spec.name, 'hotspot user name');
       const desired: Row = { password: spec.password, profile: spec.profile, disabled: spec.disabled ? 'yes' : 'no' };
-      if (spec.limitUptime !== undefined) desired['limit-uptime'] = spec.limitUptime;
+      if (spec.limitUptime !== undefined) desired['limit-uptime'] = checkDuration(spec.limitUptime, `hotspot user ${spec.name}: limit-uptime`);
       if (spec.limitBytesTotal !== undefined) {
         if (!Number.isSafeInteger(spec.limitBytesTotal) || spec.limitBytesTotal < 0) throw refuse(`hotspot user ${spec.name}: limit-bytes-total must be a whole number of bytes`, ROUTER_FAILURES.invalidInput);
         desired['limit-bytes-total'] = String(spec.limitBytesTotal);
@@ -268,6 +268,11 @@ export function durationSeconds(text: string): number | undefined {
 function isTrap(error: unknown): error is Error {
   // node-routeros turns a `!trap` into a plain Error carrying the router's message (facts §3.5).
   return error instanceof Error && error.constructor === Error;
+}
+
+function checkDuration(text: string, what: string): string {
+  if (durationSeconds(text) === undefined) throw refuse(`${what} "${text}" is not a RouterOS duration such as 1h, 1d or 1w`, ROUTER_FAILURES.invalidInput);
+  return text;
 }
 
 function checkName(name: string, what: string): void {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RouterTarget } from '../../activities/mikrotik/gateway';
-import { RouterUnreachableError } from '../../activities/mikrotik/failures';
+import { RouterUnreachable } from '../../activities/mikrotik/failures';
 import { kbps, normalizeRateLimit, rateLimitFor } from '../../activities/mikrotik/rate-limit';
 import { createRouterOsGateway } from '../../activities/mikrotik/routeros-gateway';
 import { startRouterOsSimulator, type RouterOsSimulator } from '../../simulators/routeros/simulator';
@@ -199,7 +199,7 @@ test('wrong password: RouterAuthFailed, non-retryable; a changed password opens 
 
 describe('faults are retryable RouterUnreachable errors naming the router', () => {
   const retryable = (pattern: RegExp) => (error: unknown) => {
-    assert.ok(error instanceof RouterUnreachableError, `${String(error)}`);
+    assert.ok(error instanceof RouterUnreachable, `${String(error)}`);
     assert.equal(error.name, 'RouterUnreachable');
     assert.match(error.message, /router "Simulated" \(127\.0\.0\.1:\d+/);
     assert.match(error.message, pattern);
