@@ -1,3 +1,4 @@
 // The single bundle entry for workers: every workflow type is exported from here.
 export { platformCheck } from './platform-check';
+export { smsCampaign } from './sms-campaign';
 export { mpesaPayment } from './mpesa-payment';

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Sql } from '../../db/client';
 import { smsQueries, type SmsLogRow, type SmsStatus } from '../../db/queries/sms';
 import { normalizeKenyanPhone } from '../../domain/phone';
+import { createCampaignActivities } from './campaigns';
 import { refuse, SMS_FAILURES } from './failures';
 import type { SmsGateway } from './gateway';
 import { DEFAULT_TEMPLATES, isTemplateKey, renderTemplate, TEMPLATE_VARIABLES, TemplateError, type SmsLanguage, type TemplateKey } from './templates';
@@ -59,35 +60,35 @@ export function createSmsActivities({ sql, gateway }: { sql: Sql; gateway: SmsGa
     }
   }
 
-  return {
-    async sendSms(input: SendSmsInput): Promise<SendSmsResult> {
-      if (!input.idempotencyKey?.trim()) throw refuse('sendSms needs an idempotency key', SMS_FAILURES.invalidTemplate);
-      const phone = normalizeKenyanPhone(input.phone);
-      if (!phone) throw refuse(`${input.phone} is not a Kenyan mobile number`, SMS_FAILURES.invalidPhone);
+  async function sendSms(input: SendSmsInput): Promise<SendSmsResult> {
+    if (!input.idempotencyKey?.trim()) throw refuse('sendSms needs an idempotency key', SMS_FAILURES.invalidTemplate);
+    const phone = normalizeKenyanPhone(input.phone);
+    if (!phone) throw refuse(`${input.phone} is not a Kenyan mobile number`, SMS_FAILURES.invalidPhone);
 
-      const existing = await smsQueries.byIdempotencyKey(sql, input.idempotencyKey);
-      if (existing && existing.status !== 'queued') return result(existing, false);
-      const message = existing?.message ?? (await render(input));
-      const { row } = existing ? { row: existing } : await smsQueries.claim(sql, { ...input, phone, message });
-      if (row.status !== 'queued') return result(row, false);
-      if (!(await smsQueries.markSending(sql, row.id))) return result(await smsQueries.markOutcomeUnknown(sql, row.id), false);
+    const existing = await smsQueries.byIdempotencyKey(sql, input.idempotencyKey);
+    if (existing && existing.status !== 'queued') return result(existing, false);
+    const message = existing?.message ?? (await render(input));
+    const { row } = existing ? { row: existing } : await smsQueries.claim(sql, { ...input, phone, message });
+    if (row.status !== 'queued') return result(row, false);
+    if (!(await smsQueries.markSending(sql, row.id))) return result(await smsQueries.markOutcomeUnknown(sql, row.id), false);
 
-      const from = (await smsQueries.senderId(sql, input.tenantId)) ?? undefined;
-      let recipients;
-      try {
-        recipients = await gateway.send({ to: [phone], message, ...(from ? { from } : {}) });
-      } catch (err) {
-        // An answered error (401, 4xx, 5xx) sent nothing: a retry may send. No answer at all stays `sending`,
-        // so the retry records the outcome as unknown instead of risking a second message.
-        const notSent = !(err instanceof ApplicationFailure) || (err.details?.[0] as { notSent?: boolean } | undefined)?.notSent !== false;
-        if (notSent) await smsQueries.releaseSending(sql, row.id, err instanceof Error ? err.message : String(err));
-        throw err;
-      }
-      const mine = recipients.find((r) => r.phone === phone) ?? recipients[0];
-      if (!mine) throw ApplicationFailure.retryable('Africa\'s Talking answered with no recipients', SMS_FAILURES.gatewayUnavailable);
-      return result(await smsQueries.recordResult(sql, row.id, mine), true);
-    },
-  };
+    const from = (await smsQueries.senderId(sql, input.tenantId)) ?? undefined;
+    let recipients;
+    try {
+      recipients = await gateway.send({ to: [phone], message, ...(from ? { from } : {}) });
+    } catch (err) {
+      // An answered error (401, 4xx, 5xx) sent nothing: a retry may send. No answer at all stays `sending`,
+      // so the retry records the outcome as unknown instead of risking a second message.
+      const notSent = !(err instanceof ApplicationFailure) || (err.details?.[0] as { notSent?: boolean } | undefined)?.notSent !== false;
+      if (notSent) await smsQueries.releaseSending(sql, row.id, err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+    const mine = recipients.find((r) => r.phone === phone) ?? recipients[0];
+    if (!mine) throw ApplicationFailure.retryable('Africa\'s Talking answered with no recipients', SMS_FAILURES.gatewayUnavailable);
+    return result(await smsQueries.recordResult(sql, row.id, mine), true);
+  }
+
+  return { sendSms, ...createCampaignActivities({ sql, sendSms }) };
 }
 
 export type SmsActivities = ReturnType<typeof createSmsActivities>;

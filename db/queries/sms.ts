@@ -159,3 +159,90 @@ export const smsQueries = {
     return tx<SmsLogRow[]>`select ${columns(tx)} from sms_logs where tenant_id = ${tenantId} order by created_at desc limit ${limit}`;
   },
 };
+
+export type SmsCampaignStatus = 'draft' | 'running' | 'paused' | 'done' | 'cancelled';
+
+export interface SmsCampaignRow {
+  id: string;
+  tenantId: string;
+  name: string;
+  body: string;
+  language: 'en' | 'sw';
+  audienceStatuses: string[];
+  status: SmsCampaignStatus;
+  audienceCount: number | null;
+  sentCount: number;
+  failedCount: number;
+  createdBy: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface CampaignRecipient {
+  customerId: string;
+  phone: string;
+  firstName: string;
+  accountNumber: string;
+}
+
+const campaignColumns = (tx: Tx) => tx`
+  id, tenant_id as "tenantId", name, body, language, audience_statuses as "audienceStatuses", status,
+  audience_count as "audienceCount", sent_count as "sentCount", failed_count as "failedCount", created_by as "createdBy",
+  created_at as "createdAt", started_at as "startedAt", finished_at as "finishedAt"`;
+
+/** The sms_logs idempotency key of one campaign recipient. */
+export const campaignMessageKey = (campaignId: string, customerId: string) => `campaign:${campaignId}:${customerId}`;
+
+export const smsCampaigns = {
+  async create(tx: Tx, input: { tenantId: string; name: string; body: string; language: 'en' | 'sw'; audienceStatuses: string[]; createdBy: string | null }): Promise<SmsCampaignRow> {
+    const [row] = await tx<SmsCampaignRow[]>`
+      insert into sms_campaigns (tenant_id, name, body, language, audience_statuses, created_by)
+      values (${input.tenantId}, ${input.name}, ${input.body}, ${input.language}, ${input.audienceStatuses}, ${input.createdBy})
+      returning ${campaignColumns(tx)}`;
+    return row!;
+  },
+
+  async get(tx: Tx, tenantId: string, id: string): Promise<SmsCampaignRow | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    const [row] = await tx<SmsCampaignRow[]>`select ${campaignColumns(tx)} from sms_campaigns where tenant_id = ${tenantId} and id = ${id}`;
+    return row;
+  },
+
+  async list(tx: Tx, tenantId: string, limit = 50): Promise<SmsCampaignRow[]> {
+    return tx<SmsCampaignRow[]>`select ${campaignColumns(tx)} from sms_campaigns where tenant_id = ${tenantId} order by created_at desc limit ${limit}`;
+  },
+
+  async countAudience(tx: Tx, tenantId: string, statuses: string[]): Promise<number> {
+    const [row] = await tx<{ n: number }[]>`select count(*)::int as n from customers where tenant_id = ${tenantId} and status = any(${statuses}::text[])`;
+    return row!.n;
+  },
+
+  /** Keyset page of the audience, by customer id, so a resumed campaign continues where it stopped. */
+  async recipientsPage(tx: Tx, input: { tenantId: string; statuses: string[]; afterCustomerId: string | null; limit: number }): Promise<CampaignRecipient[]> {
+    return tx<CampaignRecipient[]>`
+      select id as "customerId", phone, first_name as "firstName", account_number as "accountNumber"
+      from customers
+      where tenant_id = ${input.tenantId} and status = any(${input.statuses}::text[])
+        ${input.afterCustomerId ? tx`and id > ${input.afterCustomerId}` : tx``}
+      order by id limit ${input.limit}`;
+  },
+
+  /** Sets the status and refreshes the counts from the campaign's sms_logs rows. */
+  async setStatus(tx: Tx, input: { tenantId: string; campaignId: string; status: SmsCampaignStatus; audienceCount?: number }): Promise<SmsCampaignRow> {
+    const prefix = `campaign:${input.campaignId}:%`;
+    const [row] = await tx<SmsCampaignRow[]>`
+      update sms_campaigns set
+        status = ${input.status},
+        audience_count = coalesce(${input.audienceCount ?? null}, audience_count),
+        started_at = case when ${input.status} = 'running' then coalesce(started_at, now()) else started_at end,
+        finished_at = case when ${input.status} in ('done', 'cancelled') then coalesce(finished_at, now()) else finished_at end,
+        sent_count = (select count(*) from sms_logs where idempotency_key like ${prefix} and status in ('sent', 'delivered')),
+        failed_count = (select count(*) from sms_logs where idempotency_key like ${prefix} and status in ('failed', 'rejected')),
+        updated_at = now()
+      where tenant_id = ${input.tenantId} and id = ${input.campaignId}
+      returning ${campaignColumns(tx)}`;
+    if (!row) throw new Error(`sms campaign ${input.campaignId} not found`);
+    return row;
+  },
+};

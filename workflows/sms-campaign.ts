@@ -1,0 +1,143 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { SmsActivities } from '../activities/sms/activities';
+
+export type SmsCampaignRunStatus = 'starting' | 'running' | 'paused' | 'done' | 'cancelled';
+
+export interface SmsCampaignProgress {
+  status: SmsCampaignRunStatus;
+  /** Audience size when the campaign started. */
+  total: number;
+  /** Recipients handled so far (sent + failed + skipped). */
+  processed: number;
+  sent: number;
+  failed: number;
+  /** Already messaged by an earlier attempt, so not sent again. */
+  skipped: number;
+  pages: number;
+  /** Which continue-as-new run this is (0 = the first). */
+  run: number;
+}
+
+export interface SmsCampaignInput {
+  tenantId: string;
+  campaignId: string;
+  body: string;
+  language: 'en' | 'sw';
+  /** Customer statuses that make up the audience. */
+  statuses: string[];
+  /** Messages started per second (default 10). */
+  ratePerSecond?: number;
+  /** Messages in flight at once (default 5). */
+  concurrency?: number;
+  /** Recipients per page activity (default 100). */
+  pageSize?: number;
+  /** Pages per run before continue-as-new keeps the history small (default 50). */
+  pagesPerRun?: number;
+  /** Carried over by continue-as-new; absent on the first run. */
+  carried?: { afterCustomerId: string | null; paused: boolean; progress: SmsCampaignProgress };
+}
+
+export const pauseCampaignSignal = defineSignal('pauseCampaign');
+export const resumeCampaignSignal = defineSignal('resumeCampaign');
+export const cancelCampaignSignal = defineSignal('cancelCampaign');
+export const campaignProgressQuery = defineQuery<SmsCampaignProgress>('campaignProgress');
+
+export const smsCampaignWorkflowId = (tenantId: string, campaignId: string) => `sms-campaign-${tenantId}-${campaignId}`;
+
+const { startSmsCampaign, setSmsCampaignStatus } = proxyActivities<SmsActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+// A page is at most pageSize / ratePerSecond seconds of sending; heartbeats show it is alive. Gateway
+// outages retry for ever (a campaign waits for the gateway); a bad account or template stops it.
+const { sendCampaignPage } = proxyActivities<SmsActivities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['SmsAuthFailed', 'SmsInvalidRequest', 'SmsInvalidTemplate'] },
+});
+
+/**
+ * A bulk SMS campaign, id `sms-campaign-<tenant>-<campaignId>`. Sends to the audience page by page (one
+ * activity per page, each message keyed `campaign:<id>:<customerId>`, so a retry or restart never
+ * messages anyone twice), pauses/resumes/cancels between pages on signal, answers `campaignProgress`, and
+ * continues as new every `pagesPerRun` pages.
+ */
+export async function smsCampaign(input: SmsCampaignInput): Promise<SmsCampaignProgress> {
+  const pageSize = input.pageSize ?? 100;
+  const pagesPerRun = input.pagesPerRun ?? 50;
+  const progress: SmsCampaignProgress = input.carried
+    ? { ...input.carried.progress, run: input.carried.progress.run + 1 }
+    : { status: 'starting', total: 0, processed: 0, sent: 0, failed: 0, skipped: 0, pages: 0, run: 0 };
+  let afterCustomerId = input.carried?.afterCustomerId ?? null;
+  let paused = input.carried?.paused ?? false;
+  let cancelled = false;
+
+  setHandler(campaignProgressQuery, () => ({ ...progress, status: cancelled ? 'cancelled' : paused && progress.status === 'running' ? 'paused' : progress.status }));
+  setHandler(pauseCampaignSignal, () => {
+    paused = true;
+  });
+  setHandler(resumeCampaignSignal, () => {
+    paused = false;
+  });
+  setHandler(cancelCampaignSignal, () => {
+    cancelled = true;
+  });
+
+  const ids = { tenantId: input.tenantId, campaignId: input.campaignId };
+  if (!input.carried) {
+    progress.total = (await startSmsCampaign({ ...ids, statuses: input.statuses })).total;
+    progress.status = 'running';
+  }
+
+  let pagesThisRun = 0;
+  for (;;) {
+    if (paused && !cancelled) {
+      progress.status = 'paused';
+      await setSmsCampaignStatus({ ...ids, status: 'paused' });
+      await condition(() => !paused || cancelled);
+      if (!cancelled) {
+        progress.status = 'running';
+        await setSmsCampaignStatus({ ...ids, status: 'running' });
+      }
+    }
+    if (cancelled) {
+      progress.status = 'cancelled';
+      await setSmsCampaignStatus({ ...ids, status: 'cancelled' });
+      return progress;
+    }
+    if (pagesThisRun >= pagesPerRun) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof smsCampaign>({ ...input, carried: { afterCustomerId, paused, progress } });
+    }
+    const page = await sendCampaignPage({
+      ...ids,
+      body: input.body,
+      language: input.language,
+      statuses: input.statuses,
+      afterCustomerId,
+      limit: pageSize,
+      concurrency: input.concurrency ?? 5,
+      ratePerSecond: input.ratePerSecond ?? 10,
+    });
+    if (page.count === 0) break;
+    afterCustomerId = page.lastCustomerId;
+    progress.processed += page.count;
+    progress.sent += page.sent;
+    progress.failed += page.failed;
+    progress.skipped += page.skipped;
+    progress.pages += 1;
+    pagesThisRun += 1;
+  }
+  progress.status = 'done';
+  await setSmsCampaignStatus({ ...ids, status: 'done' });
+  return progress;
+}
