@@ -111,3 +111,33 @@ async function creditCustomer(tx: Tx, p: NewPayment & { customerId: string }, pa
     if (amount === invoice.outstanding) await tx`update invoices set status = 'paid', paid_at = now() where id = ${invoice.id}`;
   }
 }
+
+export const PAYMENT_METHODS: readonly PaymentMethod[] = ['mpesa_stk', 'mpesa_c2b', 'cash', 'bank', 'cheque', 'voucher', 'wallet'];
+
+export interface PaymentListRow extends PaymentRow {
+  customerId: string | null;
+  accountNumber: string | null;
+  customerName: string | null;
+  payerName: string | null;
+  recordedByName: string | null;
+}
+
+/** The back-office payment list; resellers see only their own customers' payments (never suspense). */
+export async function listPayments(
+  tx: Tx,
+  scope: { tenantId: string; resellerId?: string | null },
+  f: { method?: PaymentMethod; limit: number; offset: number },
+): Promise<{ rows: PaymentListRow[]; total: number }> {
+  const where = tx`p.tenant_id = ${scope.tenantId}
+    ${scope.resellerId ? tx`and c.reseller_id = ${scope.resellerId}` : tx``}
+    ${f.method ? tx`and p.method = ${f.method}` : tx``}`;
+  const rows = await tx<PaymentListRow[]>`
+    select p.id, p.method, p.amount_cents as "amountCents", p.external_ref as "externalRef", p.payer_phone as "payerPhone",
+      p.received_at as "receivedAt", p.customer_id as "customerId", c.account_number as "accountNumber",
+      c.first_name || ' ' || c.last_name as "customerName", p.payer_name as "payerName", s.name as "recordedByName"
+    from payments p left join customers c on c.id = p.customer_id left join staff s on s.id = p.recorded_by
+    where ${where} order by p.received_at desc, p.id limit ${f.limit} offset ${f.offset}`;
+  const [count] = await tx<{ n: number }[]>`
+    select count(*)::int as n from payments p left join customers c on c.id = p.customer_id where ${where}`;
+  return { rows, total: count!.n };
+}

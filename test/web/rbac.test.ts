@@ -15,6 +15,8 @@ const ROUTES: { path: string; permission: Permission }[] = [
   { path: '/dashboard/customers/import', permission: 'customers:import' },
   { path: '/dashboard/customers/export.csv', permission: 'customers:export' },
   { path: '/dashboard/packages', permission: 'packages:read' },
+  { path: '/dashboard/payments', permission: 'payments:read' },
+  { path: '/dashboard/payments/new', permission: 'payments:record' },
   { path: '/dashboard/packages/new', permission: 'packages:write' },
   { path: '/dashboard/packages/:packageId', permission: 'packages:write' },
   { path: '/dashboard/routers', permission: 'routers:read' },

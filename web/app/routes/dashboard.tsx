@@ -11,6 +11,7 @@ const NAV: { to: string; label: string; permission: Permission }[] = [
   { to: '/dashboard', label: 'Overview', permission: 'overview:view' },
   { to: '/dashboard/customers', label: 'Customers', permission: 'customers:read' },
   { to: '/dashboard/packages', label: 'Packages', permission: 'packages:read' },
+  { to: '/dashboard/payments', label: 'Payments', permission: 'payments:read' },
   { to: '/dashboard/routers', label: 'Routers', permission: 'routers:read' },
   { to: '/dashboard/staff', label: 'Staff', permission: 'staff:manage' },
   { to: '/dashboard/audit', label: 'Audit log', permission: 'audit:read' },
