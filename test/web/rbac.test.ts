@@ -25,6 +25,8 @@ const ROUTES: { path: string; permission: Permission }[] = [
   { path: '/dashboard/staff', permission: 'staff:manage' },
   { path: '/dashboard/staff/new', permission: 'staff:manage' },
   { path: '/dashboard/staff/:staffId', permission: 'staff:manage' },
+  { path: '/dashboard/sms', permission: 'sms:send' },
+  { path: '/dashboard/sms/new', permission: 'sms:send' },
   { path: '/dashboard/audit', permission: 'audit:read' },
   { path: '/dashboard/settings', permission: 'settings:manage' },
   { path: '/dashboard/tenants', permission: 'tenants:manage' },

@@ -13,6 +13,7 @@ const NAV: { to: string; label: string; permission: Permission }[] = [
   { to: '/dashboard/packages', label: 'Packages', permission: 'packages:read' },
   { to: '/dashboard/payments', label: 'Payments', permission: 'payments:read' },
   { to: '/dashboard/routers', label: 'Routers', permission: 'routers:read' },
+  { to: '/dashboard/sms', label: 'SMS', permission: 'sms:send' },
   { to: '/dashboard/staff', label: 'Staff', permission: 'staff:manage' },
   { to: '/dashboard/audit', label: 'Audit log', permission: 'audit:read' },
   { to: '/dashboard/settings', label: 'Settings', permission: 'settings:manage' },

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { createLogger } from '../../config/logger';
+import { smsCampaigns } from '../../db/queries/sms';
+import { tenants } from '../../db/queries/tenants';
+import { demoEmail, seedDemo } from '../../db/seed';
+import { SIM_API_KEY, SIM_USERNAME } from '../../simulators/africastalking/defaults';
+import { startAfricasTalkingSimulator, type AfricasTalkingSimulator } from '../../simulators/africastalking/server';
+import { createTemporalClient, type TemporalClient } from '../../temporal/client';
+import { buildApp } from '../../web/server/app';
+import { createCoreWorker } from '../../workers/core-worker';
+import { Visitor } from '../support/backoffice';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { devServerEnvironment, type DevServerTestEnvironment } from '../support/temporal';
+import { waitFor } from '../support/wait';
+import { testSecrets } from '../support/web';
+
+let db: TestDatabase;
+let temporal: DevServerTestEnvironment;
+let client: TemporalClient;
+let app: FastifyInstance;
+let sim: AfricasTalkingSimulator;
+let worker: Worker;
+let running: Promise<void>;
+let tenantId: string;
+
+before(async () => {
+  db = await createTestDatabase();
+  await seedDemo(db.sql, { encryptionKey: testSecrets.encryptionKey });
+  tenantId = (await tenants.bySlug(db.sql, 'demo'))!.id;
+  temporal = await devServerEnvironment();
+  sim = await startAfricasTalkingSimulator({ dlrUrl: null });
+  client = createTemporalClient(temporal.address, temporal.namespace);
+  app = await buildApp({ sql: db.sql, temporal: client, log: createLogger('web', 'silent'), remix: 'build', secrets: testSecrets });
+  worker = await createCoreWorker({ connection: temporal.env.nativeConnection, namespace: temporal.namespace, sql: db.sql, sms: { username: SIM_USERNAME, apiKey: SIM_API_KEY, baseUrl: sim.url } });
+  running = worker.run();
+});
+after(async () => {
+  worker?.shutdown();
+  await running;
+  await app?.close();
+  await client?.connection.close();
+  await temporal?.env.teardown();
+  await sim?.stop();
+  await db?.drop();
+});
+
+test('support composes a campaign: the workflow sends to the audience once, the page shows progress, the audit log has it', async () => {
+  const visitor = new Visitor(app);
+  await visitor.signIn(demoEmail('support'));
+  const page = await visitor.get('/dashboard/sms/new');
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /id="body-count"[^>]*>0<!-- --> characters · <!-- -->0<!-- --> SMS · <!-- -->GSM-7/);
+
+  const [counted] = await db.sql<{ n: number }[]>`select count(*)::int as n from customers where tenant_id = ${tenantId} and status = 'suspended'`;
+  const audience = counted!.n;
+  assert.ok(audience > 0, 'the demo has suspended customers');
+  const res = await visitor.submit('/dashboard/sms/new', { name: 'Come back', statuses: 'suspended', language: 'en', body: 'Hi {{name}}, pay for {{account}} and get a free week.' });
+  assert.equal(res.statusCode, 302);
+  const campaignId = /\/dashboard\/sms\/([0-9a-f-]{36})$/.exec(String(res.headers.location))?.[1];
+  assert.ok(campaignId, String(res.headers.location));
+
+  await waitFor(async () => (await smsCampaigns.get(db.sql, tenantId, campaignId))?.status === 'done', 30_000, 'campaign done');
+  assert.equal(sim.messages().length, audience);
+  assert.equal(new Set(sim.messages().map((m) => m.number)).size, audience);
+  const detail = await visitor.get(`/dashboard/sms/${campaignId}`);
+  assert.equal(detail.statusCode, 200);
+  assert.match(detail.body, new RegExp(`${audience} sent, 0 failed`));
+  const list = await visitor.get('/dashboard/sms');
+  assert.match(list.body, /Come back/);
+  const [entry] = await db.sql`select action from audit_log where entity_id = ${campaignId}::text and action = 'sms_campaign.start'`;
+  assert.ok(entry, 'audited');
+});
+
+test('an unknown placeholder, or no audience, is refused on the form with the reason', async () => {
+  const visitor = new Visitor(app);
+  await visitor.signIn(demoEmail('support'));
+  const bad = await visitor.submit('/dashboard/sms/new', { name: 'Typo', statuses: 'active', language: 'sw', body: 'Habari {{jina}}' });
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.body, /unknown placeholder \{\{jina\}\}/);
+  const none = await visitor.submit('/dashboard/sms/new', { name: 'Nobody', language: 'en', body: 'Hello' });
+  assert.equal(none.statusCode, 400);
+  assert.match(none.body, /Pick at least one customer status/);
+});
+
+test('a form without its CSRF token is refused, and sales may not send SMS', async () => {
+  const visitor = new Visitor(app);
+  await visitor.signIn(demoEmail('support'));
+  const forged = await visitor.post('/dashboard/sms/new', { name: 'x', statuses: 'active', language: 'en', body: 'x' });
+  assert.equal(forged.statusCode, 403);
+  const sales = new Visitor(app);
+  await sales.signIn(demoEmail('sales'));
+  assert.equal((await sales.get('/dashboard/sms')).statusCode, 403);
+});

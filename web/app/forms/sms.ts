@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { CAMPAIGN_VARIABLES } from '../../../activities/sms/campaigns';
+import { templateProblems } from '../../../activities/sms/templates';
+import type { CustomerStatus } from '../../../db/queries/customers';
+import { choice, text } from './fields';
+
+export const AUDIENCE_STATUSES: CustomerStatus[] = ['active', 'suspended', 'installation', 'applied', 'kyc_review', 'rejected', 'terminated'];
+
+/** The compose form. `statuses` arrives as repeated checkboxes and is checked by `parseAudience`. */
+export const campaignSchema = z.object({
+  name: text('a campaign name', 120, 2),
+  language: choice('the language', ['en', 'sw']),
+  body: text('the message', 918)
+    .refine((body) => templateProblems(body, CAMPAIGN_VARIABLES).length === 0, (body) => ({
+      message: `${templateProblems(body, CAMPAIGN_VARIABLES)[0]}`,
+    })),
+});
+
+export function parseAudience(form: FormData): { ok: true; statuses: CustomerStatus[] } | { ok: false; error: string } {
+  const picked = form.getAll('statuses').filter((v): v is string => typeof v === 'string');
+  const statuses = AUDIENCE_STATUSES.filter((s) => picked.includes(s));
+  if (statuses.length === 0 || statuses.length !== new Set(picked).size) return { ok: false, error: 'Pick at least one customer status' };
+  return { ok: true, statuses };
+}
+
+/** Same as `smsCampaignWorkflowId` in workflows/sms-campaign.ts, without loading workflow code into the web bundle. */
+export const campaignWorkflowId = (tenantId: string, campaignId: string) => `sms-campaign-${tenantId}-${campaignId}`;
+/** Signal and query names of the smsCampaign workflow. */
+export const CAMPAIGN_SIGNALS = { pause: 'pauseCampaign', resume: 'resumeCampaign', cancel: 'cancelCampaign' } as const;
+export const CAMPAIGN_PROGRESS_QUERY = 'campaignProgress';
