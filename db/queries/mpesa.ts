@@ -64,9 +64,11 @@ export const mpesa = {
     e: { kind: MpesaEventKind; naturalKey: string | null; body: unknown; sourceIp: string | null; tenantId?: string | null; outcome?: string; detail?: string },
   ): Promise<MpesaEvent | undefined> {
     const processed = e.outcome !== undefined;
+    // jsonb cannot hold a bare SQL null: scalars (a body of `null`, `5`, `"x"`) are wrapped so they are kept too.
+    const body = e.body !== null && typeof e.body === 'object' ? e.body : { value: e.body ?? null };
     const [row] = await tx<MpesaEvent[]>`
       insert into mpesa_events (kind, natural_key, tenant_id, body, source_ip, outcome, detail, processed_at)
-      values (${e.kind}, ${e.naturalKey}, ${e.tenantId ?? null}, ${tx.json(e.body as never)}, ${e.sourceIp}, ${e.outcome ?? null},
+      values (${e.kind}, ${e.naturalKey}, ${e.tenantId ?? null}, ${tx.json(body as never)}, ${e.sourceIp}, ${e.outcome ?? null},
         ${e.detail?.slice(0, 500) ?? null}, ${processed ? tx`now()` : null})
       on conflict (kind, natural_key) where natural_key is not null do nothing
       returning ${eventColumns(tx)}`;

@@ -83,6 +83,11 @@ export const paymentWebhooks: FastifyPluginAsync<PaymentWebhookOptions> = async 
       await reject(request, reply, kind, body, message);
       return undefined;
     }
+    const problem = sanity(result.data as StkCallback | C2bPayment);
+    if (problem) {
+      await reject(request, reply, kind, body, problem);
+      return undefined;
+    }
     return { parsed: result.data, body };
   }
 
@@ -131,6 +136,21 @@ export const paymentWebhooks: FastifyPluginAsync<PaymentWebhookOptions> = async 
     return reply;
   });
 };
+
+const ID = /^[\w-]{1,64}$/;
+
+/** Limits the parsers leave open but storage and money need: ids that fit a key, amounts above zero. */
+function sanity(p: StkCallback | C2bPayment): string | undefined {
+  if ('checkoutRequestId' in p) {
+    if (!ID.test(p.checkoutRequestId)) return 'Body.stkCallback.CheckoutRequestID: must be 1 to 64 letters, digits, _ or -';
+    if (p.paid && p.amountCents <= 0) return 'Body.stkCallback.CallbackMetadata: Amount must be above zero';
+    if (p.paid && !ID.test(p.receipt)) return 'Body.stkCallback.CallbackMetadata: MpesaReceiptNumber must be 1 to 64 letters or digits';
+    return undefined;
+  }
+  if (!ID.test(p.transId)) return 'TransID: must be 1 to 64 letters, digits, _ or -';
+  if (p.amountCents <= 0) return 'TransAmount: must be above zero';
+  return undefined;
+}
 
 /** Registers the payment webhooks under `/api/webhooks/payments` in their own encapsulated context. */
 export async function registerPaymentWebhooks(app: FastifyInstance, opts: PaymentWebhookOptions): Promise<void> {
