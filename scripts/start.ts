@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { envSchema, loadConfig, secretsFrom } from '../config/env';
+import { envSchema, loadConfig, secretsFrom, smsWebhookTokenFrom } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createSql } from '../db/client';
 import { startEmbeddedPostgres, type RunningPostgres } from '../db/embedded';
@@ -8,6 +8,7 @@ import { DEMO_PASSWORD, demoEmail, seedDemo } from '../db/seed';
 import { STAFF_ROLES } from '../db/queries/staff';
 import { resolveTemporalCli } from '../temporal/cli';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { demoPortClaims, startDemoSimulators } from './demo-simulators';
 import { assertPortsFree } from './ports';
 import { Supervisor } from './supervisor';
 
@@ -20,6 +21,7 @@ const started = Date.now();
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 let postgres: RunningPostgres | undefined;
+let simulators: Awaited<ReturnType<typeof startDemoSimulators>> | undefined;
 let temporal: DevServer | undefined;
 const children = new Supervisor(resolve(dataDir, 'logs'), say);
 
@@ -29,6 +31,7 @@ async function shutdown(code: number): Promise<void> {
   stopping = true;
   say('Stopping Mtandao…');
   await children.stopAll();
+  await simulators?.stop();
   await temporal?.stop();
   await postgres?.stop();
   process.exit(code);
@@ -50,6 +53,7 @@ try {
           { port: config.TEMPORAL_UI_PORT, what: 'Temporal UI', setting: 'TEMPORAL_UI_PORT' },
         ]),
     ...(config.DATABASE_URL ? [] : [{ port: config.EMBEDDED_PG_PORT, what: 'embedded Postgres', setting: 'EMBEDDED_PG_PORT' }]),
+    ...(demo ? demoPortClaims() : []),
   ]);
 
   let databaseUrl = config.DATABASE_URL;
@@ -89,7 +93,11 @@ try {
     });
   }
 
+  const webUrl = `http://localhost:${config.WEB_PORT}`;
+  if (demo) simulators = await startDemoSimulators({ webUrl: `http://127.0.0.1:${config.WEB_PORT}`, smsWebhookToken: smsWebhookTokenFrom(config) });
+
   const childEnv = {
+    ...simulators?.env,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
@@ -99,7 +107,6 @@ try {
   children.start('worker', ['workers/main.ts'], childEnv);
   children.start('web', ['web/server/main.ts'], childEnv);
 
-  const webUrl = `http://localhost:${config.WEB_PORT}`;
   await children.waitForReady(`http://127.0.0.1:${config.WEB_PORT}/readyz`, 120_000);
   const uiUrl = config.TEMPORAL_UI_URL ?? (temporal ? `http://localhost:${config.TEMPORAL_UI_PORT}` : undefined);
   say(
@@ -112,6 +119,7 @@ try {
       `  Hotspot portal  ${webUrl}/hotspot`,
       `  Health          ${webUrl}/readyz`,
       uiUrl ? `  Temporal UI     ${uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows` : `  Temporal        ${temporalAddress}`,
+      ...(simulators ? ['', 'Simulators (demo mode):', ...simulators.lines] : []),
       '',
       ...(demo
         ? ['Demo logins (password ' + DEMO_PASSWORD + '):', ...STAFF_ROLES.map((role) => `  ${role.padEnd(12)} ${demoEmail(role)}`), '']
