@@ -94,3 +94,27 @@ test('a form without its CSRF token is refused, and sales may not send SMS', asy
   await sales.signIn(demoEmail('sales'));
   assert.equal((await sales.get('/dashboard/sms')).statusCode, 403);
 });
+
+test('the campaign page pauses and resumes the running workflow', async () => {
+  const visitor = new Visitor(app);
+  await visitor.signIn(demoEmail('admin'));
+  const before = sim.messages().length;
+  const res = await visitor.submit('/dashboard/sms/new', { name: 'Everyone active', statuses: 'active', language: 'sw', body: 'Habari {{name}}, asante kwa kuwa mteja wetu.' });
+  const campaignId = /\/dashboard\/sms\/([0-9a-f-]{36})$/.exec(String(res.headers.location))![1]!;
+  await waitFor(() => sim.messages().length > before, 10_000, 'sending started');
+  const paused = await visitor.submit(`/dashboard/sms/${campaignId}`, { intent: 'pause' });
+  assert.equal(paused.statusCode, 302);
+  await waitFor(async () => (await smsCampaigns.get(db.sql, tenantId, campaignId))?.status === 'paused', 20_000, 'paused');
+  const page = await visitor.get(`/dashboard/sms/${campaignId}`);
+  assert.match(page.body, /data-testid="campaign-status">paused</);
+  assert.match(page.body, /value="resume"/);
+  const atPause = sim.messages().length;
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(sim.messages().length, atPause);
+  await visitor.submit(`/dashboard/sms/${campaignId}`, { intent: 'resume' });
+  await waitFor(async () => (await smsCampaigns.get(db.sql, tenantId, campaignId))?.status === 'done', 60_000, 'done');
+  const [counted] = await db.sql<{ n: number }[]>`select count(*)::int as n from customers where tenant_id = ${tenantId} and status = 'active'`;
+  assert.equal(sim.messages().length - before, counted!.n, 'every active customer exactly once');
+  const actions = await db.sql<{ action: string }[]>`select action from audit_log where entity_id = ${campaignId}::text order by id`;
+  assert.deepEqual(actions.map((a) => a.action), ['sms_campaign.start', 'sms_campaign.pause', 'sms_campaign.resume']);
+});

@@ -6,7 +6,7 @@ import { SIM_API_KEY, SIM_USERNAME } from '../../simulators/africastalking/defau
 import { startAfricasTalkingSimulator, type AfricasTalkingSimulator } from '../../simulators/africastalking/server';
 import { CORE_TASK_QUEUE } from '../../temporal/task-queues';
 import { createCoreWorker } from '../../workers/core-worker';
-import { campaignProgressQuery, pauseCampaignSignal, resumeCampaignSignal, smsCampaign, smsCampaignWorkflowId } from '../../workflows/sms-campaign';
+import { campaignProgressQuery, cancelCampaignSignal, pauseCampaignSignal, resumeCampaignSignal, smsCampaign, smsCampaignWorkflowId } from '../../workflows/sms-campaign';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { devServerEnvironment, type DevServerTestEnvironment } from '../support/temporal';
 import { waitFor } from '../support/wait';
@@ -101,4 +101,25 @@ test('a campaign reaches exactly its audience once across a worker restart, paus
   assert.equal(row?.sentCount, 60);
   assert.equal(row?.audienceCount, 60);
   assert.ok(row?.finishedAt);
+});
+
+test('cancel stops a campaign between pages and records it as cancelled', async () => {
+  const { tenantId } = await createTenant(db.sql, { customers: 30, status: 'installation' });
+  const campaign = await smsCampaigns.create(db.sql, { tenantId, name: 'Install week', body: 'Hello {{name}}', language: 'en', audienceStatuses: ['installation'], createdBy: null });
+  if (!worker) await startWorker('sms-worker-3');
+  const before = sim.messages().length;
+  const handle = await temporal.env.client.workflow.start(smsCampaign, {
+    taskQueue: CORE_TASK_QUEUE,
+    workflowId: smsCampaignWorkflowId(tenantId, campaign.id),
+    args: [{ tenantId, campaignId: campaign.id, body: campaign.body, language: 'en', statuses: ['installation'], ratePerSecond: 10, concurrency: 2, pageSize: 5 }],
+  });
+  await waitFor(() => sim.messages().length - before >= 5, 20_000, 'first page sent');
+  await handle.signal(cancelCampaignSignal);
+  const result = await handle.result();
+  assert.equal(result.status, 'cancelled');
+  const sent = sim.messages().length - before;
+  assert.ok(sent < 30 && sent === result.sent, `stopped early (${sent} sent)`);
+  const row = await smsCampaigns.get(db.sql, tenantId, campaign.id);
+  assert.equal(row?.status, 'cancelled');
+  assert.equal(row?.sentCount, sent);
 });
