@@ -74,6 +74,14 @@ export function createMpesaActivities({ sql, daraja, client }: { sql: Sql; daraj
     async initiateStkPush(input: InitiateStkPushInput): Promise<StkPushStarted> {
       const phone = normalizeKenyanPhone(input.phone);
       if (!phone) throw refuse(`${input.phone} is not a Kenyan mobile number`, MPESA_FAILURES.invalidPhone);
+      // Checked before the checkout row exists, so bad input fails once instead of retrying a constraint error.
+      if (!Number.isInteger(input.amountCents) || input.amountCents <= 0 || input.amountCents % 100 !== 0) {
+        throw refuse(`M-Pesa takes whole shillings only; ${input.amountCents} cents is not`, MPESA_FAILURES.invalidAmount);
+      }
+      if (!input.accountReference || input.accountReference.length > 12) {
+        throw refuse(`account reference "${input.accountReference}" must be 1 to 12 characters`, MPESA_FAILURES.invalidAccountReference);
+      }
+      if (!input.purpose || input.purpose.length > 64) throw ApplicationFailure.nonRetryable('purpose must be 1 to 64 characters', 'InvalidInput');
       const checkout = await mpesa.createCheckout(sql, { ...input, phone });
       if (checkout.checkoutRequestId && checkout.merchantRequestId) {
         return { checkoutRequestId: checkout.checkoutRequestId, merchantRequestId: checkout.merchantRequestId, customerMessage: 'Request already sent' };

@@ -132,3 +132,46 @@ test('a callback for a push we never made is acknowledged and parked as unknown'
   assert.equal((await postJson(urls(h).stk, body)).status, 200);
   await waitFor(async () => (await mpesa.events(h.db.sql, { kind: 'stk_callback', naturalKey: 'ws_CO_never_made' }))[0]?.outcome === 'unknown_checkout', 5000);
 });
+
+test('no answer before the deadline: the workflow ends "timeout"; a paid callback arriving afterwards is still credited once', async () => {
+  h.sim.configure({ manual: true });
+  let checkoutRequestId: string;
+  let workflowId: string;
+  try {
+    const started = await pay('0712345690', { callbackWait: '1 second', queryBackoff: '500 ms', queryWindow: '3 seconds' });
+    workflowId = started.workflowId;
+    const result = await started.handle.result();
+    assert.equal(result.stage, 'failed');
+    assert.equal(result.resultCode, undefined);
+    assert.equal(result.message, stkResultMessage(undefined));
+    const checkout = await mpesa.checkoutByWorkflow(h.db.sql, workflowId);
+    assert.equal(checkout?.status, 'timeout');
+    checkoutRequestId = checkout!.checkoutRequestId!;
+  } finally {
+    h.sim.configure({ manual: false });
+  }
+  // The customer approves on the handset after all; Daraja's callback reaches a workflow that has ended.
+  h.sim.decide(checkoutRequestId, 'success');
+  await waitFor(async () => (await mpesa.checkoutByWorkflow(h.db.sql, workflowId))?.status === 'paid', 10_000, 'late credit');
+  const checkout = await mpesa.checkoutByWorkflow(h.db.sql, workflowId);
+  assert.match(checkout!.receipt ?? '', /^[A-Z0-9]{10}$/);
+  assert.deepEqual(await moneyCounts(h, { externalRef: checkout!.receipt! }), { payments: 1, credits: 1 });
+  const [event] = await mpesa.events(h.db.sql, { kind: 'stk_callback', naturalKey: checkoutRequestId });
+  assert.equal(event?.outcome, 'recorded_late');
+});
+
+test('bad input fails at once, without retries, with a message that says what is wrong', async () => {
+  for (const [extra, message] of [
+    [{ phone: '0812345678' }, /not a Kenyan mobile number/],
+    [{ amountCents: 150_050 }, /whole shillings/],
+    [{ accountReference: 'MUCH-TOO-LONG-REF' }, /1 to 12 characters/],
+  ] as const) {
+    const { handle } = await pay('0712345678', extra);
+    const result = await handle.result();
+    assert.equal(result.stage, 'failed');
+    assert.match(result.message, message);
+    const history = await handle.fetchHistory();
+    const attempts = history.events?.flatMap((e) => e.activityTaskStartedEventAttributes?.attempt ?? []);
+    assert.deepEqual(attempts, [1], 'one attempt');
+  }
+});
