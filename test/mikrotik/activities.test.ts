@@ -27,7 +27,9 @@ let plans: Package[];
 const key = testSecrets.encryptionKey;
 const gateway = createRouterOsGateway({ callTimeoutMs: 1500, idleMs: 5000 });
 let acts: RouterActivities;
-const env = new MockActivityEnvironment();
+const mock = new MockActivityEnvironment();
+/** `MockActivityEnvironment.run`, typed by the activity it runs. */
+const env = { run: <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> => mock.run(fn, ...args) };
 
 before(async () => {
   sim = await startRouterOsSimulator({ version: '7.18' });
