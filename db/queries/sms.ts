@@ -246,3 +246,24 @@ export const smsCampaigns = {
     return row;
   },
 };
+
+export const smsTemplates = {
+  async list(tx: Tx, tenantId: string): Promise<{ key: string; language: 'en' | 'sw'; body: string; updatedAt: Date }[]> {
+    return tx`select key, language, body, updated_at as "updatedAt" from sms_templates where tenant_id = ${tenantId} order by key, language`;
+  },
+
+  async upsert(tx: Tx, input: { tenantId: string; key: string; language: 'en' | 'sw'; body: string }): Promise<{ before: string | null }> {
+    const [old] = await tx<{ body: string }[]>`
+      select body from sms_templates where tenant_id = ${input.tenantId} and key = ${input.key} and language = ${input.language} for update`;
+    await tx`
+      insert into sms_templates (tenant_id, key, language, body) values (${input.tenantId}, ${input.key}, ${input.language}, ${input.body})
+      on conflict (tenant_id, key, language) do update set body = excluded.body, updated_at = now()`;
+    return { before: old?.body ?? null };
+  },
+
+  async remove(tx: Tx, input: { tenantId: string; key: string; language: 'en' | 'sw' }): Promise<{ before: string | null }> {
+    const [old] = await tx<{ body: string }[]>`
+      delete from sms_templates where tenant_id = ${input.tenantId} and key = ${input.key} and language = ${input.language} returning body`;
+    return { before: old?.body ?? null };
+  },
+};

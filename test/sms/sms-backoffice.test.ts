@@ -118,3 +118,30 @@ test('the campaign page pauses and resumes the running workflow', async () => {
   const actions = await db.sql<{ action: string }[]>`select action from audit_log where entity_id = ${campaignId}::text order by id`;
   assert.deepEqual(actions.map((a) => a.action), ['sms_campaign.start', 'sms_campaign.pause', 'sms_campaign.resume']);
 });
+
+test('the template editor refuses unknown placeholders at save time; a saved Swahili template is what customers get', async () => {
+  const admin = new Visitor(app);
+  await admin.signIn(demoEmail('admin'));
+  const page = await admin.get('/dashboard/sms/templates');
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /Tafadhali wasiliana nasi/, 'Swahili defaults shown');
+
+  const bad = await admin.submit('/dashboard/sms/templates', { key: 'kyc_approved', language: 'sw', intent: 'save', body: 'Hongera {{jina}}!' });
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.body, /unknown placeholder \{\{jina\}\}/);
+  assert.equal((await db.sql`select 1 from sms_templates where tenant_id = ${tenantId}`).length, 0, 'nothing saved');
+
+  const good = await admin.submit('/dashboard/sms/templates', { key: 'kyc_approved', language: 'sw', intent: 'save', body: 'Hongera {{name}}! Akaunti yako ni {{account}}.' });
+  assert.equal(good.statusCode, 302);
+  const [customer] = await db.sql<{ id: string; phone: string; firstName: string; accountNumber: string }[]>`
+    select id, phone, first_name as "firstName", account_number as "accountNumber" from customers where tenant_id = ${tenantId} and status = 'kyc_review' limit 1`;
+  const { createSmsActivities } = await import('../../activities/sms/activities');
+  const { createAfricasTalkingGateway } = await import('../../activities/sms/africastalking');
+  const acts = createSmsActivities({ sql: db.sql, gateway: createAfricasTalkingGateway({ username: SIM_USERNAME, apiKey: SIM_API_KEY, baseUrl: sim.url }) });
+  await acts.sendSms({ tenantId, customerId: customer!.id, phone: customer!.phone, template: 'kyc_approved', language: 'sw', params: { name: customer!.firstName, account: customer!.accountNumber }, idempotencyKey: `kyc:${customer!.id}` });
+  assert.equal(sim.messages(`+${customer!.phone}`).at(-1)?.text, `Hongera ${customer!.firstName}! Akaunti yako ni ${customer!.accountNumber}.`);
+
+  const support = new Visitor(app);
+  await support.signIn(demoEmail('support'));
+  assert.equal((await support.get('/dashboard/sms/templates')).statusCode, 403, 'templates are an admin setting');
+});

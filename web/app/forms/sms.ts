@@ -28,3 +28,20 @@ export const campaignWorkflowId = (tenantId: string, campaignId: string) => `sms
 /** Signal and query names of the smsCampaign workflow. */
 export const CAMPAIGN_SIGNALS = { pause: 'pauseCampaign', resume: 'resumeCampaign', cancel: 'cancelCampaign' } as const;
 export const CAMPAIGN_PROGRESS_QUERY = 'campaignProgress';
+
+/** Example values for the live preview of each placeholder. */
+export const SAMPLE_VALUES: Record<string, string> = {
+  name: 'Wanjiku',
+  amount: '2,500',
+  account: 'MT00042',
+  receipt: 'SLK4H7Q2ZP',
+  expiry: '24 Dec 2026',
+  days: '3',
+  paybill: '174379',
+  package: '10 Mbps',
+  code: 'K7P2Q',
+  date: '2 Dec 2026',
+  time: '10:00',
+  technician: 'Otieno',
+  reason: 'the ID photo is unreadable',
+};

@@ -11,6 +11,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const { sql } = args.context;
   const [campaigns, logs] = await Promise.all([smsCampaigns.list(sql, me.tenant.id, 20), smsQueries.recent(sql, me.tenant.id, 50)]);
   return json({
+    canEditTemplates: me.can('settings:manage'),
     campaigns: campaigns.map((c) => ({ id: c.id, name: c.name, status: c.status, audienceCount: c.audienceCount, sentCount: c.sentCount, failedCount: c.failedCount, createdAt: c.createdAt })),
     logs: logs.map((l) => ({ id: l.id, phone: l.phone, message: l.message, status: l.status, failureReason: l.failureReason, createdAt: l.createdAt, steps: l.statusHistory.length })),
   });
@@ -19,11 +20,12 @@ export async function loader(args: LoaderFunctionArgs) {
 const STATUS: Record<string, string> = { queued: 'Queued', sent: 'Sent', delivered: 'Delivered', failed: 'Failed', rejected: 'Rejected' };
 
 export default function Sms() {
-  const { campaigns, logs } = useLoaderData<typeof loader>();
+  const { campaigns, logs, canEditTemplates } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="heading">
         <h1>SMS</h1>
+        {canEditTemplates ? <Link to="/dashboard/sms/templates">Templates</Link> : null}
         <Link to="/dashboard/sms/new" className="button">New campaign</Link>
       </div>
       <h2>Campaigns</h2>
