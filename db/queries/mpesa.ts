@@ -87,6 +87,18 @@ export const mpesa = {
       order by id`;
   },
 
+  /** The raw Daraja bodies behind a payment and, for STK, its checkout (workflow id included). */
+  async forPayment(tx: Tx, p: { id: string; method: string; externalRef: string | null }): Promise<{ checkout?: MpesaCheckout; events: MpesaEvent[] }> {
+    if (p.method === 'mpesa_c2b' && p.externalRef) {
+      return { events: await tx<MpesaEvent[]>`select ${eventColumns(tx)} from mpesa_events where kind in ('c2b_validation', 'c2b_confirmation') and natural_key = ${p.externalRef} order by id` };
+    }
+    if (p.method !== 'mpesa_stk') return { events: [] };
+    const [checkout] = await tx<MpesaCheckout[]>`select ${checkoutColumns(tx)} from mpesa_checkouts where payment_id = ${p.id}`;
+    if (!checkout?.checkoutRequestId) return { events: [] };
+    const events = await tx<MpesaEvent[]>`select ${eventColumns(tx)} from mpesa_events where kind = 'stk_callback' and natural_key = ${checkout.checkoutRequestId} order by id`;
+    return { checkout, events };
+  },
+
   /** The tenant whose paybill a C2B payment went to (only ISPs that are active take payments). */
   async tenantByPaybill(tx: Tx, shortcode: string): Promise<{ id: string; status: string } | undefined> {
     const [row] = await tx<{ id: string; status: string }[]>`

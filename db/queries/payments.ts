@@ -126,11 +126,12 @@ export interface PaymentListRow extends PaymentRow {
 export async function listPayments(
   tx: Tx,
   scope: { tenantId: string; resellerId?: string | null },
-  f: { method?: PaymentMethod; limit: number; offset: number },
+  f: { method?: PaymentMethod; suspense?: boolean; limit: number; offset: number },
 ): Promise<{ rows: PaymentListRow[]; total: number }> {
   const where = tx`p.tenant_id = ${scope.tenantId}
     ${scope.resellerId ? tx`and c.reseller_id = ${scope.resellerId}` : tx``}
-    ${f.method ? tx`and p.method = ${f.method}` : tx``}`;
+    ${f.method ? tx`and p.method = ${f.method}` : tx``}
+    ${f.suspense ? tx`and p.customer_id is null` : tx``}`;
   const rows = await tx<PaymentListRow[]>`
     select p.id, p.method, p.amount_cents as "amountCents", p.external_ref as "externalRef", p.payer_phone as "payerPhone",
       p.received_at as "receivedAt", p.customer_id as "customerId", c.account_number as "accountNumber",
@@ -140,4 +141,46 @@ export async function listPayments(
   const [count] = await tx<{ n: number }[]>`
     select count(*)::int as n from payments p left join customers c on c.id = p.customer_id where ${where}`;
   return { rows, total: count!.n };
+}
+
+export interface PaymentDetail extends PaymentListRow {
+  tenantId: string;
+  notes: string | null;
+  createdAt: Date;
+  resellerId: string | null;
+  allocations: { invoiceId: string; number: string; amountCents: number }[];
+}
+
+export async function paymentDetail(tx: Tx, tenantId: string, id: string): Promise<PaymentDetail | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const [row] = await tx<Omit<PaymentDetail, 'allocations'>[]>`
+    select p.id, p.tenant_id as "tenantId", p.method, p.amount_cents as "amountCents", p.external_ref as "externalRef",
+      p.payer_phone as "payerPhone", p.received_at as "receivedAt", p.customer_id as "customerId", c.account_number as "accountNumber",
+      c.first_name || ' ' || c.last_name as "customerName", p.payer_name as "payerName", s.name as "recordedByName", p.notes,
+      p.created_at as "createdAt", c.reseller_id as "resellerId"
+    from payments p left join customers c on c.id = p.customer_id left join staff s on s.id = p.recorded_by
+    where p.tenant_id = ${tenantId} and p.id = ${id}`;
+  if (!row) return undefined;
+  const allocations = await tx<PaymentDetail['allocations']>`
+    select a.invoice_id as "invoiceId", i.number, a.amount_cents as "amountCents"
+    from payment_allocations a join invoices i on i.id = a.invoice_id where a.payment_id = ${id} order by i.due_at`;
+  return { ...row, allocations };
+}
+
+/**
+ * Gives a suspense payment (no customer) to a customer: one ledger credit and invoice allocation, as if it
+ * had matched on arrival. False when the payment is not (or no longer) in suspense.
+ */
+export async function allocateSuspensePayment(tx: Tx, p: { tenantId: string; paymentId: string; customerId: string; staffId: string | null }): Promise<boolean> {
+  const [payment] = await tx<{ method: PaymentMethod; amountCents: number; externalRef: string | null }[]>`
+    select method, amount_cents as "amountCents", external_ref as "externalRef" from payments
+    where tenant_id = ${p.tenantId} and id = ${p.paymentId} and customer_id is null for update`;
+  if (!payment) return false;
+  await tx`update payments set customer_id = ${p.customerId} where id = ${p.paymentId}`;
+  await creditCustomer(
+    tx,
+    { tenantId: p.tenantId, customerId: p.customerId, method: payment.method, amountCents: payment.amountCents, externalRef: payment.externalRef, receivedAt: new Date(), recordedBy: p.staffId },
+    p.paymentId,
+  );
+  return true;
 }

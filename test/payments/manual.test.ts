@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { demoEmail } from '../../db/seed';
 import { ledger } from '../../db/queries/ledger';
+import { mpesa } from '../../db/queries/mpesa';
+import { recordPayment } from '../../db/queries/payments';
 import { startBackOffice, Visitor, type BackOffice } from '../support/backoffice';
 
 let office: BackOffice;
@@ -71,4 +73,41 @@ test('support may read payments but not record them', async () => {
   await support.signIn(demoEmail('support'));
   assert.equal((await support.get('/dashboard/payments')).statusCode, 200);
   assert.equal((await support.get('/dashboard/payments/new')).statusCode, 403);
+});
+
+test('finance sees the suspense queue with the raw M-Pesa body and allocates a payment once, audited', async () => {
+  const { sql } = office.db;
+  const body = { TransactionType: 'Pay Bill', TransID: 'SUSP7W6S01', TransTime: '20261121093000', TransAmount: '300.00', BusinessShortCode: '174379', BillRefNumber: 'MT0OO01', MSISDN: '2547 ***** 126', FirstName: 'Wanjiru' };
+  const recorded = await sql.begin((tx) =>
+    recordPayment(tx, { tenantId: office.tenantId, customerId: null, method: 'mpesa_c2b', amountCents: 30_000, externalRef: 'SUSP7W6S01', payerName: 'Wanjiru', receivedAt: new Date() }),
+  );
+  await mpesa.insertEvent(sql, { kind: 'c2b_confirmation', naturalKey: 'SUSP7W6S01', body, sourceIp: '196.201.214.200', tenantId: office.tenantId, outcome: 'suspense' });
+
+  const queue = await finance.get('/dashboard/payments?method=suspense');
+  assert.equal(queue.statusCode, 200);
+  assert.match(queue.body, /SUSP7W6S01/);
+  assert.doesNotMatch(queue.body, /EQ-884512/, 'only unallocated payments');
+  const page = `/dashboard/payments/${recorded.paymentId}`;
+  const detail = await finance.get(page);
+  assert.equal(detail.statusCode, 200);
+  assert.match(detail.body, /MT0OO01/, 'the raw body shows what the customer typed');
+  assert.match(detail.body, /Allocate payment/);
+
+  const balance = await ledger.balance(sql, office.tenantId, customer.id);
+  const bad = await finance.submit(page, { accountNumber: 'ZZ99999' });
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.body, /No customer has account number ZZ99999/);
+  const ok = await finance.submit(page, { accountNumber: customer.accountNumber });
+  assert.equal(ok.statusCode, 302);
+  assert.equal(await ledger.balance(sql, office.tenantId, customer.id), balance + 30_000);
+  const again = await finance.post(page, { _csrf: /name="_csrf" value="([^"]+)"/.exec((await finance.get('/dashboard/payments/new')).body)![1]!, accountNumber: customer.accountNumber });
+  assert.equal(again.statusCode, 409);
+  assert.equal(await ledger.balance(sql, office.tenantId, customer.id), balance + 30_000);
+  const audits = await sql`select 1 from audit_log where action = 'payment.allocate' and entity_id = ${recorded.paymentId}`;
+  assert.equal(audits.length, 1);
+
+  const reseller = new Visitor(office.app);
+  await reseller.signIn(demoEmail('reseller'));
+  assert.equal((await reseller.get(page)).statusCode, 404, 'a payment of a customer the reseller does not own');
+  assert.doesNotMatch((await reseller.get('/dashboard/payments?method=suspense')).body, /SUSP7W6S01/);
 });

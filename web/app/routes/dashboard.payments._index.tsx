@@ -22,9 +22,11 @@ export async function loader(args: LoaderFunctionArgs) {
   const url = new URL(args.request.url);
   const given = url.searchParams.get('method');
   const method = PAYMENT_METHODS.find((m) => m === given);
+  // The suspense queue: payments that matched no customer, for finance to allocate. Resellers never see it.
+  const suspense = given === 'suspense' && !me.scope.resellerId;
   const { page, limit, offset } = pageFrom(url);
-  const { rows, total } = await listPayments(args.context.sql, me.scope, { ...(method ? { method } : {}), limit, offset });
-  return json({ rows, total, page, method: method ?? null, canRecord: me.can('payments:record') });
+  const { rows, total } = await listPayments(args.context.sql, me.scope, { ...(method ? { method } : {}), suspense, limit, offset });
+  return json({ rows, total, page, method: suspense ? 'suspense' : (method ?? null), canRecord: me.can('payments:record') });
 }
 
 export default function Payments() {
@@ -40,6 +42,7 @@ export default function Payments() {
           Method
           <select name="method" defaultValue={method ?? ''}>
             <option value="">Any method</option>
+            <option value="suspense">Suspense (matched no customer)</option>
             {PAYMENT_METHODS.map((m) => (
               <option key={m} value={m}>
                 {METHOD_LABELS[m]}
@@ -69,7 +72,9 @@ export default function Payments() {
             <tbody>
               {rows.map((p) => (
                 <tr key={p.id}>
-                  <td>{formatEat(p.receivedAt)}</td>
+                  <td>
+                    <Link to={`/dashboard/payments/${p.id}`}>{formatEat(p.receivedAt)}</Link>
+                  </td>
                   <td>
                     {p.customerId ? (
                       <Link to={`/dashboard/customers/${p.customerId}`}>
