@@ -1,5 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
-import { useActionData, useLoaderData } from '@remix-run/react';
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { testRouterConnection, type ConnectionTestResult } from '../../../activities/mikrotik/connection-test';
 import { encryptSecret } from '../../../db/encryption';
 import { audit } from '../../../db/queries/audit';
 import { routers } from '../../../db/queries/routers';
@@ -24,6 +25,11 @@ export async function action(args: ActionFunctionArgs) {
   const { me, router } = await load(args);
   const form = await args.request.formData();
   await requireCsrf(args, form);
+  if (form.get('intent') === 'test-connection') {
+    // Dials the router with the stored (decrypted) password and records online/offline.
+    const test: ConnectionTestResult = await testRouterConnection(args.context.sql, args.context.encryptionKey, me.tenant.id, router.id);
+    return json({ test });
+  }
   const parsed = parseForm(form, routerEditSchema);
   if (!parsed.ok) return invalid(parsed);
   const { sql, encryptionKey } = args.context;
@@ -43,10 +49,53 @@ export async function action(args: ActionFunctionArgs) {
 export default function EditRouter() {
   const { csrf, router } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const form = result && 'errors' in result ? result : undefined;
+  const test = result && 'test' in result ? result.test : undefined;
+  const navigation = useNavigation();
+  const testing = navigation.state === 'submitting' && navigation.formData?.get('intent') === 'test-connection';
   return (
     <>
       <h1>Edit {router.name}</h1>
-      <RouterForm csrf={csrf} router={router} errors={result?.errors} values={result?.values} submitLabel="Save changes" />
+      <Form method="post" className="stack" aria-label="Test connection">
+        <input type="hidden" name="_csrf" value={csrf} />
+        <input type="hidden" name="intent" value="test-connection" />
+        <div>
+          <button type="submit" disabled={testing} aria-busy={testing}>
+            {testing ? 'Testing…' : 'Test connection'}
+          </button>
+        </div>
+        {test ? <ConnectionTest test={test} /> : null}
+      </Form>
+      <RouterForm csrf={csrf} router={router} errors={form?.errors} values={form?.values} submitLabel="Save changes" />
     </>
+  );
+}
+
+function ConnectionTest({ test }: { test: ConnectionTestResult }) {
+  if (!test.ok) {
+    return (
+      <div className="notice notice-bad" role="alert" data-testid="connection-test">
+        <strong>{test.headline}.</strong> {test.detail}
+      </div>
+    );
+  }
+  const h = test.health;
+  const memory = h.totalMemoryBytes && h.freeMemoryBytes !== null ? `${Math.round(((h.totalMemoryBytes - h.freeMemoryBytes) / h.totalMemoryBytes) * 100)}% of ${Math.round(h.totalMemoryBytes / 1048576)} MiB used` : 'unknown';
+  return (
+    <div className="notice notice-ok" role="status" data-testid="connection-test">
+      <strong>Connected to {h.identity}</strong> in {test.elapsedMs} ms
+      <dl>
+        <dt>RouterOS</dt>
+        <dd>{h.version ?? 'unknown'}</dd>
+        <dt>Board</dt>
+        <dd>{h.boardName ?? 'unknown'}</dd>
+        <dt>Uptime</dt>
+        <dd>{h.uptime ?? 'unknown'}</dd>
+        <dt>CPU load</dt>
+        <dd>{h.cpuLoadPercent === null ? 'unknown' : `${h.cpuLoadPercent}%`}</dd>
+        <dt>Memory</dt>
+        <dd>{memory}</dd>
+      </dl>
+    </div>
   );
 }
