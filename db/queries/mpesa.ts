@@ -99,6 +99,14 @@ export const mpesa = {
     return { checkout, events };
   },
 
+  /** Events stored but never delivered (the process stopped between the 200 and the delivery). */
+  async undelivered(tx: Tx, olderThanSeconds: number, limit = 500): Promise<MpesaEvent[]> {
+    return tx<MpesaEvent[]>`
+      select ${eventColumns(tx)} from mpesa_events
+      where processed_at is null and kind in ('stk_callback', 'c2b_confirmation') and received_at < now() - make_interval(secs => ${olderThanSeconds})
+      order by id limit ${limit}`;
+  },
+
   /** The tenant whose paybill a C2B payment went to (only ISPs that are active take payments). */
   async tenantByPaybill(tx: Tx, shortcode: string): Promise<{ id: string; status: string } | undefined> {
     const [row] = await tx<{ id: string; status: string }[]>`

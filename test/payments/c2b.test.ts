@@ -3,9 +3,12 @@ import { after, before, test } from 'node:test';
 import { mpesa } from '../../db/queries/mpesa';
 import { ledger } from '../../db/queries/ledger';
 import { SANDBOX_SHORTCODE } from '../../simulators/daraja/defaults';
+import { createLogger } from '../../config/logger';
+import type { TemporalClient } from '../../temporal/client';
+import { redeliverUndelivered } from '../../web/server/webhooks/payments';
 import { rawPost } from '../mpesa/support';
 import { waitFor } from '../support/wait';
-import { moneyCounts, type PaymentsHarness, postJson, someCustomer, startPaymentsHarness, urls } from './support';
+import { moneyCounts, type PaymentsHarness, postJson, someCustomer, startPaymentsHarness, urls, WEBHOOK_TOKEN } from './support';
 
 let h: PaymentsHarness;
 before(async () => {
@@ -94,4 +97,19 @@ test('a malformed confirmation is a 400 with a message, kept as rejected, and cr
   assert.equal(rejected.length, 1);
   assert.deepEqual(await moneyCounts(h), before);
   assert.equal((await postJson(urls(h, 'x'.repeat(36)).c2bConfirmation, {})).status, 404);
+});
+
+test('a confirmation stored but never delivered (the web process stopped after the 200) is delivered on redelivery, once', async () => {
+  const customer = await someCustomer(h, 7);
+  const body = { TransactionType: 'Pay Bill', TransID: 'CRASH00001', TransTime: '20261121093000', TransAmount: '120.00', BusinessShortCode: SANDBOX_SHORTCODE, BillRefNumber: customer.accountNumber, MSISDN: '2547 ***** 126', FirstName: 'Otieno' };
+  const event = await mpesa.insertEvent(h.db.sql, { kind: 'c2b_confirmation', naturalKey: 'CRASH00001', body, sourceIp: '127.0.0.1' });
+  assert.ok(event);
+  await h.db.sql`update mpesa_events set received_at = now() - interval '5 minutes' where id = ${event.id}`;
+  const opts = { sql: h.db.sql, temporal: h.temporal.env.client as TemporalClient, log: createLogger('web', 'silent'), token: WEBHOOK_TOKEN };
+  assert.equal(await redeliverUndelivered(opts), 1);
+  assert.equal(await redeliverUndelivered(opts), 0, 'nothing left the second time');
+  assert.deepEqual(await moneyCounts(h, { externalRef: 'CRASH00001', customerId: customer.id }), { payments: 1, credits: 1 });
+  // A replay of the same confirmation afterwards changes nothing.
+  assert.equal((await postJson(urls(h).c2bConfirmation, body)).status, 200);
+  assert.deepEqual(await moneyCounts(h, { externalRef: 'CRASH00001' }), { payments: 1, credits: 1 });
 });

@@ -47,6 +47,13 @@ export const paymentWebhooks: FastifyPluginAsync<PaymentWebhookOptions> = async 
   app.addHook('onClose', async () => {
     await Promise.allSettled([...inflight]);
   });
+  // Events a previous process stored but never delivered (it stopped after the 200) are delivered now.
+  app.addHook('onReady', async () => {
+    background('redelivery', async () => {
+      const n = await redeliverUndelivered(opts);
+      if (n > 0) log.info({ events: n }, 'payment events redelivered');
+    });
+  });
 
   // Raw text in, so a body that is not JSON is still stored and answered with a 400 of ours.
   app.removeAllContentTypeParsers();
@@ -150,6 +157,30 @@ function sanity(p: StkCallback | C2bPayment): string | undefined {
   if (!ID.test(p.transId)) return 'TransID: must be 1 to 64 letters, digits, _ or -';
   if (p.amountCents <= 0) return 'TransAmount: must be above zero';
   return undefined;
+}
+
+/**
+ * Delivers stored events that were never processed. Safe to run at any time and on several web servers:
+ * a workflow ignores a second callback and recordPayment returns the payment it already has.
+ */
+export async function redeliverUndelivered(opts: PaymentWebhookOptions, olderThanSeconds = 30): Promise<number> {
+  const events = await mpesa.undelivered(opts.sql, olderThanSeconds);
+  for (const event of events) {
+    if (event.kind === 'stk_callback') {
+      const parsed = stkCallbackSchema.safeParse(event.body);
+      if (parsed.success) await deliverStkCallback(opts, event.id, parsed.data);
+      else await mpesa.markEvent(opts.sql, event.id, 'rejected', 'no longer parses');
+    } else {
+      const parsed = c2bPaymentSchema.safeParse(event.body);
+      if (!parsed.success) {
+        await mpesa.markEvent(opts.sql, event.id, 'rejected', 'no longer parses');
+        continue;
+      }
+      const delivered = await deliverPaymentToCustomer(opts.sql, parsed.data);
+      await mpesa.markEvent(opts.sql, event.id, delivered.outcome, delivered.detail, delivered.tenantId);
+    }
+  }
+  return events.length;
 }
 
 /** Registers the payment webhooks under `/api/webhooks/payments` in their own encapsulated context. */
