@@ -44,3 +44,9 @@ create table mpesa_checkouts (
   check ((status = 'paid') = (payment_id is not null))
 );
 create index mpesa_checkouts_tenant on mpesa_checkouts (tenant_id, created_at desc);
+
+-- Every payment gets a receipt number from the ISP's gap-free series (RCT000123), shown to staff and customers.
+alter table tenant_counters drop constraint tenant_counters_kind_check;
+alter table tenant_counters add constraint tenant_counters_kind_check check (kind in ('account', 'invoice', 'receipt'));
+alter table payments add column receipt_number text check (receipt_number ~ '^RCT\d{6,}$');
+create unique index payments_receipt_number on payments (tenant_id, receipt_number) where receipt_number is not null;

@@ -85,6 +85,12 @@ export async function recordPayment(tx: Tx, p: NewPayment): Promise<RecordedPaym
     return { paymentId: existing.id, tenantId: existing.tenantId, customerId: existing.customerId, amountCents: existing.amountCents, created: false };
   }
 
+  // Numbered only once the insert won, so a duplicate never burns a number of the gap-free series.
+  await tx`
+    with n as (
+      insert into tenant_counters (tenant_id, kind, last) values (${p.tenantId}, 'receipt', 1)
+      on conflict (tenant_id, kind) do update set last = tenant_counters.last + 1 returning last)
+    update payments set receipt_number = 'RCT' || lpad((select last from n)::text, 6, '0') where id = ${inserted.id}`;
   if (p.customerId) await creditCustomer(tx, { ...p, customerId: p.customerId }, inserted.id);
   return { paymentId: inserted.id, tenantId: p.tenantId, customerId: p.customerId, amountCents: p.amountCents, created: true };
 }
@@ -115,6 +121,8 @@ async function creditCustomer(tx: Tx, p: NewPayment & { customerId: string }, pa
 export const PAYMENT_METHODS: readonly PaymentMethod[] = ['mpesa_stk', 'mpesa_c2b', 'cash', 'bank', 'cheque', 'voucher', 'wallet'];
 
 export interface PaymentListRow extends PaymentRow {
+  /** RCT000123: the ISP's gap-free receipt series (null only for payments older than the series). */
+  receiptNumber: string | null;
   customerId: string | null;
   accountNumber: string | null;
   customerName: string | null;
@@ -134,7 +142,7 @@ export async function listPayments(
     ${f.suspense ? tx`and p.customer_id is null` : tx``}`;
   const rows = await tx<PaymentListRow[]>`
     select p.id, p.method, p.amount_cents as "amountCents", p.external_ref as "externalRef", p.payer_phone as "payerPhone",
-      p.received_at as "receivedAt", p.customer_id as "customerId", c.account_number as "accountNumber",
+      p.received_at as "receivedAt", p.receipt_number as "receiptNumber", p.customer_id as "customerId", c.account_number as "accountNumber",
       c.first_name || ' ' || c.last_name as "customerName", p.payer_name as "payerName", s.name as "recordedByName"
     from payments p left join customers c on c.id = p.customer_id left join staff s on s.id = p.recorded_by
     where ${where} order by p.received_at desc, p.id limit ${f.limit} offset ${f.offset}`;
@@ -155,7 +163,7 @@ export async function paymentDetail(tx: Tx, tenantId: string, id: string): Promi
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
   const [row] = await tx<Omit<PaymentDetail, 'allocations'>[]>`
     select p.id, p.tenant_id as "tenantId", p.method, p.amount_cents as "amountCents", p.external_ref as "externalRef",
-      p.payer_phone as "payerPhone", p.received_at as "receivedAt", p.customer_id as "customerId", c.account_number as "accountNumber",
+      p.payer_phone as "payerPhone", p.received_at as "receivedAt", p.receipt_number as "receiptNumber", p.customer_id as "customerId", c.account_number as "accountNumber",
       c.first_name || ' ' || c.last_name as "customerName", p.payer_name as "payerName", s.name as "recordedByName", p.notes,
       p.created_at as "createdAt", c.reseller_id as "resellerId"
     from payments p left join customers c on c.id = p.customer_id left join staff s on s.id = p.recorded_by

@@ -65,6 +65,12 @@ test('a bank payment is recorded with one ledger credit and an audit entry; the 
   assert.equal(list.statusCode, 200);
   assert.match(list.body, /EQ-884512/);
   assert.match(list.body, /KES 2,500/);
+  const numbers = await office.db.sql<{ receiptNumber: string }[]>`
+    select receipt_number as "receiptNumber" from payments where tenant_id = ${office.tenantId} and external_ref = 'EQ-884512' order by receipt_number`;
+  assert.equal(numbers.length, 2);
+  const [first, second] = numbers.map((n) => Number(n.receiptNumber.slice(3)));
+  assert.equal(second, first! + 1, 'the refused duplicate took no number from the series');
+  assert.match(list.body, new RegExp(numbers[0]!.receiptNumber));
   assert.doesNotMatch((await finance.get('/dashboard/payments?method=cash')).body, /EQ-884512/);
 });
 

@@ -65,6 +65,8 @@ export default function PaymentDetailPage() {
       <dl className="details">
         <dt>Customer</dt>
         <dd>{p.customerId ? <Link to={`/dashboard/customers/${p.customerId}`}>{p.accountNumber} · {p.customerName}</Link> : 'Suspense: matched no customer'}</dd>
+        <dt>Receipt</dt>
+        <dd>{p.receiptNumber ?? '—'}</dd>
         <dt>Reference</dt>
         <dd>{p.externalRef ?? '—'}</dd>
         <dt>Received</dt>

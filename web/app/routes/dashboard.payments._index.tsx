@@ -62,6 +62,7 @@ export default function Payments() {
             <thead>
               <tr>
                 <th>Received</th>
+                <th>Receipt</th>
                 <th>Customer</th>
                 <th>Method</th>
                 <th>Reference</th>
@@ -75,6 +76,7 @@ export default function Payments() {
                   <td>
                     <Link to={`/dashboard/payments/${p.id}`}>{formatEat(p.receivedAt)}</Link>
                   </td>
+                  <td>{p.receiptNumber ?? '—'}</td>
                   <td>
                     {p.customerId ? (
                       <Link to={`/dashboard/customers/${p.customerId}`}>
