@@ -153,6 +153,9 @@ class RouterPool {
       this.discard(conn);
       throw error;
     }
+    // node-routeros writes each word with its own socket.write(); with Nagle on, every command after
+    // the first waits for the router's delayed ACK (~40 ms). Sentences are small: send them at once.
+    (api as unknown as { connector?: { socket?: { setNoDelay?(on: boolean): void } } }).connector?.socket?.setNoDelay?.(true);
     return conn;
   }
 
