@@ -9,7 +9,8 @@ import {
 } from '@temporalio/workflow';
 import type { SmsActivities } from '../activities/sms/activities';
 
-export type SmsCampaignRunStatus = 'starting' | 'running' | 'paused' | 'done' | 'cancelled';
+/** `pausing` / `cancelling`: asked for, taking effect when the page being sent finishes (a few seconds). */
+export type SmsCampaignRunStatus = 'starting' | 'running' | 'pausing' | 'paused' | 'cancelling' | 'done' | 'cancelled';
 
 export interface SmsCampaignProgress {
   status: SmsCampaignRunStatus;
@@ -81,7 +82,11 @@ export async function smsCampaign(input: SmsCampaignInput): Promise<SmsCampaignP
   let paused = input.carried?.paused ?? false;
   let cancelled = false;
 
-  setHandler(campaignProgressQuery, () => ({ ...progress, status: cancelled ? 'cancelled' : paused && progress.status === 'running' ? 'paused' : progress.status }));
+  setHandler(campaignProgressQuery, () => {
+    const settled = progress.status === 'done' || progress.status === 'cancelled';
+    const status: SmsCampaignRunStatus = settled ? progress.status : cancelled ? 'cancelling' : paused && progress.status === 'running' ? 'pausing' : progress.status;
+    return { ...progress, status };
+  });
   setHandler(pauseCampaignSignal, () => {
     paused = true;
   });

@@ -86,7 +86,7 @@ export default function Campaign() {
       {notice === 'failed' ? <p role="alert" className="error">Temporal did not accept that; try again.</p> : null}
       <dl className="details">
         <dt>Status</dt>
-        <dd data-testid="campaign-status">{status}</dd>
+        <dd data-testid="campaign-status">{status === 'pausing' || status === 'cancelling' ? `${status} (after the current page)` : status}</dd>
         <dt>Audience</dt>
         <dd>{campaign.audienceStatuses.map((s) => STATUS_LABELS[s as keyof typeof STATUS_LABELS] ?? s).join(', ')} ({total ?? '—'} customers)</dd>
         <dt>Progress</dt>
@@ -108,7 +108,7 @@ export default function Campaign() {
         {campaign.status === 'draft' ? button('start', 'Start') : null}
         {status === 'running' ? button('pause', 'Pause') : null}
         {status === 'paused' ? button('resume', 'Resume') : null}
-        {live ? button('cancel', 'Cancel campaign') : null}
+        {live && status !== 'cancelling' ? button('cancel', 'Cancel campaign') : null}
       </p>
     </>
   );
