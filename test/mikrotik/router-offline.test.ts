@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { Worker } from '@temporalio/worker';
-import { createRouterActivities } from '../../activities/mikrotik/activities';
+import { closeGatewayWithWorker, createRouterActivities } from '../../activities/mikrotik/activities';
 import { createRouterOsGateway } from '../../activities/mikrotik/routeros-gateway';
 import { encryptSecret } from '../../db/encryption';
 import { routers } from '../../db/queries/routers';
 import { tenants } from '../../db/queries/tenants';
 import { seedDemo } from '../../db/seed';
 import { startRouterOsSimulator, type RouterOsSimulator } from '../../simulators/routeros/simulator';
+import { createCoreWorker } from '../../workers/core-worker';
 import { routerUpsertSecret } from '../fixtures/workflows/router-provisioning';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { devServerEnvironment, type DevServerTestEnvironment } from '../support/temporal';
@@ -37,18 +38,18 @@ before(async () => {
   routerId = (await routers.list(db.sql, tenantId))[0]!.id;
   await db.sql`update routers set host = ${sim.host}, api_port = ${sim.tlsPort!}, use_tls = true where id = ${routerId}`;
   temporal = await devServerEnvironment();
-  worker = await Worker.create({
+  worker = closeGatewayWithWorker(await Worker.create({
     connection: temporal.env.nativeConnection,
     namespace: temporal.namespace,
     taskQueue: TASK_QUEUE,
     workflowsPath: fileURLToPath(new URL('../fixtures/workflows/router-provisioning.ts', import.meta.url)),
     activities: createRouterActivities({ sql: db.sql, encryptionKey: testSecrets.encryptionKey, gateway }),
-  });
+  }), gateway);
   running = worker.run();
 });
 
 after(async () => {
-  worker?.shutdown();
+  if (worker?.getState() === 'RUNNING') worker.shutdown();
   await running;
   await gateway.close();
   await temporal?.env.teardown();
@@ -112,4 +113,21 @@ test('a wrong router password fails the workflow at once: non-retryable, one att
   const history = await handle.fetchHistory();
   const attempts = history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
   assert.deepEqual(attempts, [1]);
+});
+
+test('the core worker registers every router activity', { timeout: 30_000 }, async () => {
+  const core = await createCoreWorker({ connection: temporal.env.nativeConnection, namespace: temporal.namespace, sql: db.sql, encryptionKey: testSecrets.encryptionKey });
+  const names = [...core.options.activities.keys()];
+  // A created worker holds native resources until it has run: run it and stop it straight away.
+  await core.runUntil(Promise.resolve());
+  for (const name of ['ensurePppoeProfile', 'upsertPppoeSecret', 'setPppoeSecretEnabled', 'removePppoeSecret', 'kickPppoeSession', 'ensureHotspotProfile', 'upsertHotspotUser', 'removeHotspotUser', 'loginHotspotDevice', 'readActiveSessions', 'readRouterHealth']) {
+    assert.ok(names.includes(name), `${name} is registered`);
+  }
+});
+
+test('stopping the worker closes its pooled router connections', async () => {
+  assert.ok(sim.controls.state().connections > 0, 'the earlier upserts left pooled connections open');
+  worker.shutdown();
+  await running;
+  await waitFor(() => sim.controls.state().connections === 0, 5000, 'router connections closed');
 });
