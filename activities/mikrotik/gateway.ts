@@ -34,6 +34,7 @@ export interface PppoeSecretSpec {
   remoteAddress?: string;
   /** Lock to a CPE MAC; `undefined` leaves the router's value alone, `''` clears it. */
   callerId?: string;
+  /** Default false: an upsert (re)enables the secret unless told otherwise. */
   disabled?: boolean;
   comment?: string;
 }
