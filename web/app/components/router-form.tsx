@@ -11,7 +11,7 @@ export function RouterForm({ csrf, router, errors, values, submitLabel }: { csrf
     <Form method="post" className="stack">
       <CsrfField token={csrf} />
       <FormError errors={errors} />
-      <p className="notice">Mtandao reaches the router through its API service: enable `api` (or `api-ssl` with TLS) under IP → Services, for this address only. Save, then use “Test connection”.</p>
+      <p className="notice">Mtandao reaches the router through its API service: enable the “api” service (or “api-ssl” with TLS) under IP → Services, reachable from this server only. Save, then use “Test connection”.</p>
       <Field name="name" label="Name" required errors={errors} defaultValue={v('name', router?.name)} placeholder="Kahawa Core" />
       <div className="row">
         <Field name="host" label="Address" hint="Hostname or IP address" required errors={errors} defaultValue={v('host', router?.host)} placeholder="10.0.0.1" />
