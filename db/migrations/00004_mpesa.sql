@@ -50,3 +50,11 @@ alter table tenant_counters drop constraint tenant_counters_kind_check;
 alter table tenant_counters add constraint tenant_counters_kind_check check (kind in ('account', 'invoice', 'receipt'));
 alter table payments add column receipt_number text check (receipt_number ~ '^RCT\d{6,}$');
 create unique index payments_receipt_number on payments (tenant_id, receipt_number) where receipt_number is not null;
+
+-- A reversal (bounced cheque, a payment recorded against the wrong account) never deletes: the payment is
+-- marked with who, when and why, and the wallet gets one negative 'reversal' line.
+alter table payments add column reversed_at timestamptz;
+alter table payments add column reversed_by uuid references staff;
+alter table payments add column reversal_reason text check (length(btrim(reversal_reason)) between 3 and 500);
+alter table payments add constraint payments_reversal_complete check ((reversed_at is null) = (reversal_reason is null));
+create unique index ledger_reversal_once on ledger_entries (payment_id) where kind = 'reversal';

@@ -156,6 +156,9 @@ export interface PaymentDetail extends PaymentListRow {
   notes: string | null;
   createdAt: Date;
   resellerId: string | null;
+  reversedAt: Date | null;
+  reversalReason: string | null;
+  reversedByName: string | null;
   allocations: { invoiceId: string; number: string; amountCents: number }[];
 }
 
@@ -165,8 +168,10 @@ export async function paymentDetail(tx: Tx, tenantId: string, id: string): Promi
     select p.id, p.tenant_id as "tenantId", p.method, p.amount_cents as "amountCents", p.external_ref as "externalRef",
       p.payer_phone as "payerPhone", p.received_at as "receivedAt", p.receipt_number as "receiptNumber", p.customer_id as "customerId", c.account_number as "accountNumber",
       c.first_name || ' ' || c.last_name as "customerName", p.payer_name as "payerName", s.name as "recordedByName", p.notes,
-      p.created_at as "createdAt", c.reseller_id as "resellerId"
+      p.created_at as "createdAt", c.reseller_id as "resellerId", p.reversed_at as "reversedAt", p.reversal_reason as "reversalReason",
+      rs.name as "reversedByName"
     from payments p left join customers c on c.id = p.customer_id left join staff s on s.id = p.recorded_by
+      left join staff rs on rs.id = p.reversed_by
     where p.tenant_id = ${tenantId} and p.id = ${id}`;
   if (!row) return undefined;
   const allocations = await tx<PaymentDetail['allocations']>`
@@ -190,5 +195,30 @@ export async function allocateSuspensePayment(tx: Tx, p: { tenantId: string; pay
     { tenantId: p.tenantId, customerId: p.customerId, method: payment.method, amountCents: payment.amountCents, externalRef: payment.externalRef, receivedAt: new Date(), recordedBy: p.staffId },
     p.paymentId,
   );
+  return true;
+}
+
+/**
+ * Reverses a payment once: marks it (who, when, why), adds one negative `reversal` ledger line for its
+ * customer, and takes back its invoice allocations (paid invoices it settled reopen). False when the
+ * payment is unknown or already reversed.
+ */
+export async function reversePayment(tx: Tx, p: { tenantId: string; paymentId: string; staffId: string | null; reason: string }): Promise<boolean> {
+  const [payment] = await tx<{ customerId: string | null; amountCents: number; externalRef: string | null; method: PaymentMethod }[]>`
+    update payments set reversed_at = now(), reversed_by = ${p.staffId}, reversal_reason = ${p.reason}
+    where tenant_id = ${p.tenantId} and id = ${p.paymentId} and reversed_at is null
+    returning customer_id as "customerId", amount_cents as "amountCents", external_ref as "externalRef", method`;
+  if (!payment) return false;
+  if (payment.customerId) {
+    await tx`
+      insert into ledger_entries (tenant_id, customer_id, kind, amount_cents, payment_id, description, created_by)
+      values (${p.tenantId}, ${payment.customerId}, 'reversal', ${-payment.amountCents}, ${p.paymentId},
+        ${`Reversal of ${METHOD_LABEL[payment.method]} payment${payment.externalRef ? ` ${payment.externalRef}` : ''}: ${p.reason}`.slice(0, 500)}, ${p.staffId})`;
+  }
+  const released = await tx<{ invoiceId: string }[]>`
+    delete from payment_allocations where payment_id = ${p.paymentId} returning invoice_id as "invoiceId"`;
+  for (const { invoiceId } of released) {
+    await tx`update invoices set status = 'open', paid_at = null where id = ${invoiceId} and status = 'paid'`;
+  }
   return true;
 }

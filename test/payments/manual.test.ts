@@ -117,3 +117,27 @@ test('finance sees the suspense queue with the raw M-Pesa body and allocates a p
   assert.equal((await reseller.get(page)).statusCode, 404, 'a payment of a customer the reseller does not own');
   assert.doesNotMatch((await reseller.get('/dashboard/payments?method=suspense')).body, /SUSP7W6S01/);
 });
+
+test('a payment is reversed once with a reason: one negative ledger line, audited, never deleted', async () => {
+  const { sql } = office.db;
+  const [payment] = await sql<{ id: string; customerId: string; amountCents: number }[]>`
+    select id, customer_id as "customerId", amount_cents as "amountCents" from payments
+    where tenant_id = ${office.tenantId} and method = 'bank' and external_ref = 'EQ-884512'`;
+  assert.ok(payment);
+  const page = `/dashboard/payments/${payment.id}`;
+  const balance = await ledger.balance(sql, office.tenantId, payment.customerId);
+  const noReason = await finance.submit(page, { intent: 'reverse', reason: '' });
+  assert.equal(noReason.statusCode, 400);
+  assert.match(noReason.body, /Give the reason/);
+  const ok = await finance.submit(page, { intent: 'reverse', reason: 'Cheque bounced' });
+  assert.equal(ok.statusCode, 302);
+  assert.equal(await ledger.balance(sql, office.tenantId, payment.customerId), balance - payment.amountCents);
+  assert.doesNotMatch((await finance.get(page)).body, /Reverse payment/, 'no reverse form once reversed');
+  const again = await finance.submit(page, { intent: 'reverse', reason: 'Cheque bounced twice' });
+  assert.equal(again.statusCode, 409);
+  assert.match(again.body, /already reversed/);
+  assert.equal(await ledger.balance(sql, office.tenantId, payment.customerId), balance - payment.amountCents);
+  assert.match((await finance.get(page)).body, /Cheque bounced/);
+  assert.equal((await sql`select 1 from payments where id = ${payment.id}`).length, 1);
+  assert.equal((await sql`select 1 from audit_log where action = 'payment.reverse' and entity_id = ${payment.id}`).length, 1);
+});

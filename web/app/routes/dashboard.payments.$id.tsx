@@ -2,7 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { audit } from '../../../db/queries/audit';
 import { mpesa } from '../../../db/queries/mpesa';
-import { allocateSuspensePayment, paymentDetail } from '../../../db/queries/payments';
+import { allocateSuspensePayment, paymentDetail, reversePayment } from '../../../db/queries/payments';
 import { formatKes } from '../../../domain/money';
 import { formatKenyanPhone } from '../../../domain/phone';
 import { requireCsrf, requireStaff } from '../auth/guard.server';
@@ -20,7 +20,8 @@ export async function loader(args: LoaderFunctionArgs) {
     payment,
     checkout: daraja.checkout ?? null,
     events: daraja.events.map((e) => ({ id: e.id, kind: e.kind, receivedAt: e.receivedAt, outcome: e.outcome, sourceIp: e.sourceIp, body: JSON.stringify(e.body, null, 2) })),
-    canAllocate: me.can('payments:record') && payment.customerId === null,
+    canAllocate: me.can('payments:record') && payment.customerId === null && payment.reversedAt === null,
+    canReverse: me.can('payments:record') && payment.reversedAt === null,
     csrf: me.csrf,
   });
 }
@@ -31,8 +32,27 @@ export async function action(args: ActionFunctionArgs) {
   await requireCsrf(args, form);
   const { sql } = args.context;
   const paymentId = args.params.id ?? '';
+  if (form.get('intent') === 'reverse') {
+    const reason = String(form.get('reason') ?? '').trim();
+    if (reason.length < 3 || reason.length > 500) {
+      return json({ errors: { reason: 'Give the reason for the reversal (3 to 500 characters)' }, values: { accountNumber: '', reason } }, { status: 400 });
+    }
+    const reversed = await sql.begin(async (tx) => {
+      const before = await paymentDetail(tx, me.tenant.id, paymentId);
+      const ok = await reversePayment(tx, { tenantId: me.tenant.id, paymentId, staffId: me.actor.id, reason });
+      if (ok) {
+        await audit.record(tx, {
+          tenantId: me.tenant.id, actor: me.actor, action: 'payment.reverse', entityType: 'payment', entityId: paymentId,
+          before: { amountCents: before?.amountCents, accountNumber: before?.accountNumber, reference: before?.externalRef }, after: { reason },
+        });
+      }
+      return ok;
+    });
+    if (!reversed) return json({ errors: { _form: 'This payment is already reversed' }, values: { accountNumber: '', reason } }, { status: 409 });
+    return redirect(`/dashboard/payments/${paymentId}`);
+  }
   const accountNumber = String(form.get('accountNumber') ?? '').trim().toUpperCase();
-  const values = { accountNumber };
+  const values = { accountNumber, reason: '' };
   if (!accountNumber) return json({ errors: { accountNumber: 'Enter the customer account number' }, values }, { status: 400 });
   const customer = await mpesa.customerByAccount(sql, me.tenant.id, accountNumber);
   if (!customer) return json({ errors: { accountNumber: `No customer has account number ${accountNumber}` }, values }, { status: 400 });
@@ -52,7 +72,7 @@ const METHOD_LABELS: Record<string, string> = {
 };
 
 export default function PaymentDetailPage() {
-  const { payment: p, checkout, events, canAllocate, csrf } = useLoaderData<typeof loader>();
+  const { payment: p, checkout, events, canAllocate, canReverse, csrf } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <>
@@ -75,6 +95,14 @@ export default function PaymentDetailPage() {
         <dd>{[p.payerName, p.payerPhone ? formatKenyanPhone(p.payerPhone) : null].filter(Boolean).join(' · ') || '—'}</dd>
         <dt>Recorded by</dt>
         <dd>{p.recordedByName ?? 'M-Pesa (automatic)'}</dd>
+        {p.reversedAt ? (
+          <>
+            <dt>Reversed</dt>
+            <dd>
+              {formatEat(p.reversedAt)} by {p.reversedByName ?? '—'}: {p.reversalReason}
+            </dd>
+          </>
+        ) : null}
         {p.notes ? (
           <>
             <dt>Notes</dt>
@@ -110,6 +138,18 @@ export default function PaymentDetailPage() {
             <FormError errors={result?.errors} />
             <Field name="accountNumber" label="Customer account number" required errors={result?.errors} defaultValue={result?.values.accountNumber} placeholder="MT00001" />
             <SubmitButton>Allocate payment</SubmitButton>
+          </Form>
+        </>
+      ) : null}
+      {canReverse ? (
+        <>
+          <h2>Reverse this payment</h2>
+          <p>For a bounced cheque or a payment recorded in error. The customer&apos;s balance goes down by the amount; nothing is deleted.</p>
+          <Form method="post" className="stack" noValidate>
+            <CsrfField token={csrf} />
+            <input type="hidden" name="intent" value="reverse" />
+            <Field name="reason" label="Reason" required errors={result?.errors} defaultValue={result?.values.reason} />
+            <SubmitButton name="intent" value="reverse">Reverse payment</SubmitButton>
           </Form>
         </>
       ) : null}
