@@ -50,10 +50,16 @@ export interface MpesaPaymentStatus {
 export const stkCallbackSignal = defineSignal<[StkCallbackPayload]>('stkCallback');
 export const paymentStatusQuery = defineQuery<MpesaPaymentStatus>('paymentStatus');
 
-const { initiateStkPush, recordStkPayment, settleStkCheckout } = proxyActivities<MpesaActivities>({
+const { initiateStkPush, settleStkCheckout } = proxyActivities<MpesaActivities>({
   startToCloseTimeout: '30 seconds',
   // Daraja 5xx and database blips retry; a locked subscriber clears within a minute or two.
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 6 },
+});
+
+const { recordStkPayment } = proxyActivities<MpesaActivities>({
+  startToCloseTimeout: '30 seconds',
+  // The customer has paid: keep trying through a database outage, however long (idempotent by checkout).
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 const { queryStkStatus } = proxyActivities<MpesaActivities>({
