@@ -17,6 +17,8 @@ export interface PaymentWebhookOptions {
   log: Logger;
   /** The secret path segment (PAYMENT_WEBHOOK_TOKEN). */
   token: string;
+  /** How often undelivered events are retried (default a minute). */
+  redeliverEveryMs?: number;
 }
 
 const STK_ACK = { ResultCode: 0, ResultDesc: 'Accepted' };
@@ -44,15 +46,30 @@ export const paymentWebhooks: FastifyPluginAsync<PaymentWebhookOptions> = async 
       .finally(() => inflight.delete(p));
     inflight.add(p);
   };
+  let timer: NodeJS.Timeout | undefined;
   app.addHook('onClose', async () => {
+    clearInterval(timer);
     await Promise.allSettled([...inflight]);
   });
-  // Events a previous process stored but never delivered (it stopped after the 200) are delivered now.
-  app.addHook('onReady', async () => {
+  // Events stored but not delivered — a previous process stopped after the 200, or Temporal or the database
+  // was away at the time — are delivered at start-up and then every minute.
+  let sweeping = false;
+  const sweep = () => {
+    if (sweeping) return;
+    sweeping = true;
     background('redelivery', async () => {
-      const n = await redeliverUndelivered(opts);
-      if (n > 0) log.info({ events: n }, 'payment events redelivered');
+      try {
+        const n = await redeliverUndelivered(opts);
+        if (n > 0) log.info({ events: n }, 'payment events redelivered');
+      } finally {
+        sweeping = false;
+      }
     });
+  };
+  app.addHook('onReady', async () => {
+    sweep();
+    timer = setInterval(sweep, opts.redeliverEveryMs ?? 60_000);
+    timer.unref();
   });
 
   // Raw text in, so a body that is not JSON is still stored and answered with a 400 of ours.
