@@ -70,35 +70,35 @@ export const envSchema = z.object({
   PAYMENT_WEBHOOK_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24+ URL-safe characters (e.g. `openssl rand -hex 24`)').optional(),
 });
 
-/** Development keys, so `npm start` needs no set-up; production refuses to start without real ones. */
-const DEV_SESSION_SECRET = 'mtandao-development-session-secret-not-for-production';
-const DEV_ENCRYPTION_KEY = Buffer.alloc(32, 'mtandao-dev').toString('base64');
-const DEV_PAYMENT_WEBHOOK_TOKEN = 'dev-payment-webhook-token-not-secret';
+/** Development values, so `npm start` needs no set-up; production refuses to start without real ones. */
+const DEV_SECRETS = {
+  SESSION_SECRET: 'mtandao-development-session-secret-not-for-production',
+  ENCRYPTION_KEY: Buffer.alloc(32, 'mtandao-dev').toString('base64'),
+  PAYMENT_WEBHOOK_TOKEN: 'dev-payment-webhook-token-not-secret',
+  SMS_WEBHOOK_TOKEN: 'dev-sms-webhook-token-not-secret',
+};
+type SecretKey = keyof typeof DEV_SECRETS;
+const SECRET_KEYS = Object.keys(DEV_SECRETS) as SecretKey[];
 
-export function secretsFrom(env: { SESSION_SECRET?: string; ENCRYPTION_KEY?: string; PAYMENT_WEBHOOK_TOKEN?: string }) {
+export function secretsFrom(env: Partial<Record<SecretKey, string>>) {
+  const value = (key: SecretKey) => env[key] ?? DEV_SECRETS[key];
   return {
-    sessionSecret: env.SESSION_SECRET ?? DEV_SESSION_SECRET,
-    encryptionKey: Buffer.from(env.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY, 'base64'),
-    paymentWebhookToken: env.PAYMENT_WEBHOOK_TOKEN ?? DEV_PAYMENT_WEBHOOK_TOKEN,
+    sessionSecret: value('SESSION_SECRET'),
+    encryptionKey: Buffer.from(value('ENCRYPTION_KEY'), 'base64'),
+    paymentWebhookToken: value('PAYMENT_WEBHOOK_TOKEN'),
+    smsWebhookToken: value('SMS_WEBHOOK_TOKEN'),
   };
 }
-
-const DEV_SMS_WEBHOOK_TOKEN = 'dev-sms-webhook-token-not-secret';
-/** The SMS delivery-report webhook token: SMS_WEBHOOK_TOKEN, or a development token outside production. */
-export const smsWebhookTokenFrom = (env: { SMS_WEBHOOK_TOKEN?: string }) => env.SMS_WEBHOOK_TOKEN ?? DEV_SMS_WEBHOOK_TOKEN;
 
 export type Env = z.infer<typeof envSchema>;
 export const envKeys = Object.keys(envSchema.shape) as (keyof Env)[];
 
-/** Adds the rule that production never runs on the development keys. */
-export function requireSecretsInProduction<T extends z.ZodTypeAny>(schema: T) {
-  return schema.superRefine((env: { NODE_ENV?: string; SESSION_SECRET?: string; ENCRYPTION_KEY?: string; PAYMENT_WEBHOOK_TOKEN?: string }, ctx) => {
+/** Adds the rule that production never runs on development values: every secret a process reads must be set. */
+export function requireSecretsInProduction<T extends z.AnyZodObject>(schema: T) {
+  const read = SECRET_KEYS.filter((key) => key in schema.shape);
+  return schema.superRefine((env: Partial<Record<SecretKey | 'NODE_ENV', string>>, ctx) => {
     if (env.NODE_ENV !== 'production') return;
-    // Required wherever it is read: schemas that pick SMS_WEBHOOK_TOKEN (the web server's).
-    if (schema instanceof z.ZodObject && 'SMS_WEBHOOK_TOKEN' in schema.shape && !(env as { SMS_WEBHOOK_TOKEN?: string }).SMS_WEBHOOK_TOKEN) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['SMS_WEBHOOK_TOKEN'], message: 'is required in production' });
-    }
-    for (const key of ['SESSION_SECRET', 'ENCRYPTION_KEY', 'PAYMENT_WEBHOOK_TOKEN'] as const) {
+    for (const key of read) {
       if (!env[key]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: 'is required in production' });
     }
   });

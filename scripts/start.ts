@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { envSchema, loadConfig, secretsFrom, smsWebhookTokenFrom } from '../config/env';
+import { envSchema, loadConfig, secretsFrom } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createSql } from '../db/client';
 import { startEmbeddedPostgres, type RunningPostgres } from '../db/embedded';
@@ -94,7 +94,7 @@ try {
   }
 
   const webUrl = `http://localhost:${config.WEB_PORT}`;
-  if (demo) simulators = await startDemoSimulators({ webUrl: `http://127.0.0.1:${config.WEB_PORT}`, smsWebhookToken: smsWebhookTokenFrom(config) });
+  if (demo) simulators = await startDemoSimulators({ webUrl: `http://127.0.0.1:${config.WEB_PORT}`, smsWebhookToken: secretsFrom(config).smsWebhookToken });
 
   const childEnv = {
     ...simulators?.env,

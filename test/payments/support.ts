@@ -45,7 +45,6 @@ export async function startPaymentsHarness(opts: { callbackDelayMs?: number } = 
     log: createLogger('web', 'silent'),
     remix: 'build',
     secrets: testSecrets,
-    paymentWebhookToken: WEBHOOK_TOKEN,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const webUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

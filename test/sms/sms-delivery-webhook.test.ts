@@ -23,7 +23,7 @@ const temporal = createTemporalClient('127.0.0.1:1', 'unused');
 
 before(async () => {
   db = await createTestDatabase();
-  app = await buildApp({ sql: db.sql, temporal, log: createLogger('web', 'silent'), remix: 'build', secrets: testSecrets, smsWebhookToken: TOKEN });
+  app = await buildApp({ sql: db.sql, temporal, log: createLogger('web', 'silent'), remix: 'build', secrets: { ...testSecrets, smsWebhookToken: TOKEN } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   sim = await startAfricasTalkingSimulator({ dlrUrl: `http://127.0.0.1:${port}/api/webhooks/africastalking/delivery/${TOKEN}`, dlrDelayMs: 50, duplicateDlr: true });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { secretsFrom } from '../../config/env';
 import type { Logger } from '../../config/logger';
 import type { Sql } from '../../db/client';
 import type { TemporalClient } from '../../temporal/client';
@@ -17,10 +16,6 @@ export interface AppDeps {
   log: Logger;
   remix: RemixMode;
   secrets: WebSecrets;
-  /** Secret path segment of the SMS delivery-report webhook; the development token when absent. */
-  smsWebhookToken?: string;
-  /** Secret path segment of the payment webhooks; the development token when absent. */
-  paymentWebhookToken?: string;
 }
 
 const REQUEST_ID = /^[\w.-]{8,64}$/;
@@ -48,9 +43,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.status(result.ready ? 200 : 503).send({ status: result.ready ? 'ready' : 'not_ready', checks: result.checks });
   });
 
-  await registerPaymentWebhooks(app, { sql: deps.sql, temporal: deps.temporal, log: deps.log, token: deps.paymentWebhookToken ?? secretsFrom({}).paymentWebhookToken });
+  await registerPaymentWebhooks(app, { sql: deps.sql, temporal: deps.temporal, log: deps.log, token: deps.secrets.paymentWebhookToken });
 
-  await app.register(smsDeliveryWebhook, { sql: deps.sql, ...(deps.smsWebhookToken ? { token: deps.smsWebhookToken } : {}) });
+  await app.register(smsDeliveryWebhook, { sql: deps.sql, token: deps.secrets.smsWebhookToken });
 
   await registerRemix(app, {
     mode: deps.remix,

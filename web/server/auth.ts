@@ -13,6 +13,9 @@ export type StaffSessions = SessionStorage<Partial<StaffSessionData>>;
 export interface WebSecrets {
   sessionSecret: string;
   encryptionKey: Buffer;
+  /** Secret path segments of the payment and SMS delivery-report webhooks. */
+  paymentWebhookToken: string;
+  smsWebhookToken: string;
   /** Secure cookies when served over https (PUBLIC_URL) or in production. */
   secureCookies: boolean;
 }

@@ -1,4 +1,4 @@
-import { loadConfig, secretsFrom, smsWebhookTokenFrom } from '../../config/env';
+import { loadConfig, secretsFrom } from '../../config/env';
 import { createLogger } from '../../config/logger';
 import { createSql } from '../../db/client';
 import { createTemporalClient } from '../../temporal/client';
@@ -18,8 +18,6 @@ const app = await buildApp({
     ...secretsFrom(config),
     secureCookies: config.NODE_ENV === 'production' || Boolean(config.PUBLIC_URL?.startsWith('https:')),
   },
-  smsWebhookToken: smsWebhookTokenFrom(config),
-  paymentWebhookToken: secretsFrom(config).paymentWebhookToken,
 });
 
 app.addHook('onClose', async () => {

@@ -1,14 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { smsWebhookTokenFrom } from '../../../config/env';
 import type { Sql } from '../../../db/client';
 import { smsQueries } from '../../../db/queries/sms';
 
 export interface SmsDeliveryWebhookOptions {
   sql: Sql;
-  /** The secret path segment; the development token when absent (config/env.ts `SMS_WEBHOOK_TOKEN`). */
-  token?: string;
+  /** The secret path segment (config/env.ts `SMS_WEBHOOK_TOKEN`). */
+  token: string;
 }
 
 // Africa's Talking delivery report, form-encoded (integration-facts §2.5).
@@ -34,7 +33,7 @@ const sameToken = (given: string, expected: string) => {
  * Africa's Talking stops retrying it. Encapsulated: its form parser applies to this route only.
  */
 export const smsDeliveryWebhook: FastifyPluginAsync<SmsDeliveryWebhookOptions> = async (app: FastifyInstance, options) => {
-  const expected = options.token ?? smsWebhookTokenFrom({});
+  const expected = options.token;
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
