@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -68,7 +69,24 @@ export const envSchema = z.object({
   SMS_WEBHOOK_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24+ URL-safe characters (e.g. `openssl rand -hex 24`)').optional(),
   // Secret path segment of the payment webhooks Daraja calls (/api/webhooks/payments/…/<token>).
   PAYMENT_WEBHOOK_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24+ URL-safe characters (e.g. `openssl rand -hex 24`)').optional(),
+  // Source IPs/CIDRs allowed to call the payment webhooks, comma-separated (client IP as the trusted proxy reports it).
+  // Unset: no IP check.
+  PAYMENT_WEBHOOK_ALLOWED_IPS: z
+    .string()
+    .refine((v) => v.split(',').every((e) => isIpOrCidr(e.trim()) || e.trim() === ''), 'must be comma-separated IPs or CIDRs, e.g. 196.201.214.200,196.201.213.0/24')
+    .optional(),
 });
+
+/** `1.2.3.4`, `::1`, `10.0.0.0/8` or `2001:db8::/32`. */
+export function isIpOrCidr(entry: string): boolean {
+  const [ip, bits, extra] = entry.split('/');
+  if (extra !== undefined || !ip) return false;
+  const family = isIP(ip);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 /** Development values, so `npm start` needs no set-up; production refuses to start without real ones. */
 const DEV_SECRETS = {
@@ -112,7 +130,7 @@ export class ConfigError extends Error {
 }
 
 /** Parses `source` (default: `.env` merged under process.env) and lists every problem at once. */
-export function parseConfig<S extends z.ZodTypeAny>(schema: S, source: NodeJS.ProcessEnv = readEnv()): z.infer<S> {
+export function parseConfig<S extends z.ZodTypeAny>(schema: S, source: Record<string, string | undefined> = readEnv()): z.infer<S> {
   const result = schema.safeParse(blankToUndefined(source));
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
@@ -142,6 +160,6 @@ function readEnv(): NodeJS.ProcessEnv {
   return process.env;
 }
 
-function blankToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+function blankToUndefined(env: Record<string, string | undefined>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
 }
