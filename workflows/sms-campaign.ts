@@ -4,13 +4,15 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
 import type { SmsActivities } from '../activities/sms/activities';
+import { quietHoursDeferral, type QuietHours } from '../domain/quiet-hours';
 
 /** `pausing` / `cancelling`: asked for, taking effect when the page being sent finishes (a few seconds). */
-export type SmsCampaignRunStatus = 'starting' | 'running' | 'pausing' | 'paused' | 'cancelling' | 'done' | 'cancelled';
+export type SmsCampaignRunStatus = 'starting' | 'running' | 'pausing' | 'paused' | 'quiet_hours' | 'cancelling' | 'done' | 'cancelled';
 
 export interface SmsCampaignProgress {
   status: SmsCampaignRunStatus;
@@ -20,8 +22,12 @@ export interface SmsCampaignProgress {
   processed: number;
   sent: number;
   failed: number;
-  /** Already messaged by an earlier attempt, so not sent again. */
+  /** Already messaged by an earlier attempt, or opted out of marketing: not sent. */
   skipped: number;
+  /** Of `skipped`: opted out of marketing (absent in runs started before opt-out existed). */
+  optedOut?: number;
+  /** While waiting out quiet hours: when sending resumes (ISO). */
+  quietUntil?: string;
   pages: number;
   /** Which continue-as-new run this is (0 = the first). */
   run: number;
@@ -42,6 +48,11 @@ export interface SmsCampaignInput {
   pageSize?: number;
   /** Pages per run before continue-as-new keeps the history small (default 50). */
   pagesPerRun?: number;
+  /**
+   * No sending inside this Nairobi window (the back office passes the tenant's, default 21:00–07:00): the
+   * workflow sleeps until it opens, by workflow time. Absent: send around the clock.
+   */
+  quietHours?: QuietHours | null;
   /** Carried over by continue-as-new; absent on the first run. */
   carried?: { afterCustomerId: string | null; paused: boolean; progress: SmsCampaignProgress };
 }
@@ -123,6 +134,18 @@ export async function smsCampaign(input: SmsCampaignInput): Promise<SmsCampaignP
       await condition(allHandlersFinished);
       return continueAsNew<typeof smsCampaign>({ ...input, carried: { afterCustomerId, paused, progress } });
     }
+    if (input.quietHours && patched('sms-campaign-quiet-hours')) {
+      const until = quietHoursDeferral(new Date(), input.quietHours);
+      if (until) {
+        progress.status = 'quiet_hours';
+        progress.quietUntil = until.toISOString();
+        // Wakes when the window opens, or early for a cancel or pause (handled above as usual).
+        await condition(() => cancelled || paused, until.getTime() - Date.now());
+        progress.status = 'running';
+        delete progress.quietUntil;
+        continue;
+      }
+    }
     const page = await sendCampaignPage({
       ...ids,
       body: input.body,
@@ -139,6 +162,7 @@ export async function smsCampaign(input: SmsCampaignInput): Promise<SmsCampaignP
     progress.sent += page.sent;
     progress.failed += page.failed;
     progress.skipped += page.skipped;
+    if (page.optedOut) progress.optedOut = (progress.optedOut ?? 0) + page.optedOut;
     progress.pages += 1;
     pagesThisRun += 1;
   }

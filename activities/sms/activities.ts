@@ -4,6 +4,7 @@ import { smsQueries, type SmsLogRow, type SmsStatus } from '../../db/queries/sms
 import { normalizeKenyanPhone } from '../../domain/phone';
 import { createCampaignActivities } from './campaigns';
 import { refuse, SMS_FAILURES } from './failures';
+import { createNotifyActivities } from './notify';
 import type { SmsGateway } from './gateway';
 import { DEFAULT_TEMPLATES, isTemplateKey, renderTemplate, TEMPLATE_VARIABLES, TemplateError, type SmsLanguage, type TemplateKey } from './templates';
 
@@ -14,7 +15,8 @@ export interface SendSmsInput {
   phone: string;
   /** An event template (tenant override from `sms_templates`, else the default), or `custom` with `body`. */
   template: TemplateKey | 'custom';
-  language: SmsLanguage;
+  /** For an event template with a `customerId`, the customer's own language wins; this is the fallback. */
+  language?: SmsLanguage;
   params: Record<string, string | number>;
   /** For `template: 'custom'` (campaigns): the text, which may use the placeholders in `params`. */
   body?: string;
@@ -52,8 +54,10 @@ export function createSmsActivities({ sql, gateway }: { sql: Sql; gateway: SmsGa
         return renderTemplate(input.body, input.params, Object.keys(input.params));
       }
       if (!isTemplateKey(input.template)) throw new TemplateError(`unknown template ${String(input.template)}`);
-      const override = await smsQueries.templateOverride(sql, input.tenantId, input.template, input.language);
-      return renderTemplate(override ?? DEFAULT_TEMPLATES[input.template][input.language], input.params, TEMPLATE_VARIABLES[input.template]);
+      const customer = input.customerId ? await smsQueries.customerPreferences(sql, input.tenantId, input.customerId) : undefined;
+      const language: SmsLanguage = customer?.language ?? input.language ?? 'en';
+      const override = await smsQueries.templateOverride(sql, input.tenantId, input.template, language);
+      return renderTemplate(override ?? DEFAULT_TEMPLATES[input.template][language], input.params, TEMPLATE_VARIABLES[input.template]);
     } catch (err) {
       if (err instanceof TemplateError) throw refuse(err.message, SMS_FAILURES.invalidTemplate, { template: input.template, language: input.language });
       throw err;
@@ -88,7 +92,7 @@ export function createSmsActivities({ sql, gateway }: { sql: Sql; gateway: SmsGa
     return result(await smsQueries.recordResult(sql, row.id, mine), true);
   }
 
-  return { sendSms, ...createCampaignActivities({ sql, sendSms }) };
+  return { sendSms, ...createNotifyActivities({ sql, sendSms }), ...createCampaignActivities({ sql, sendSms }) };
 }
 
 export type SmsActivities = ReturnType<typeof createSmsActivities>;

@@ -29,8 +29,10 @@ export interface CampaignPageResult {
   lastCustomerId: string | null;
   sent: number;
   failed: number;
-  /** Already handled by an earlier attempt or run (nothing sent now). */
+  /** Already handled by an earlier attempt or run, or opted out of marketing (nothing sent now). */
   skipped: number;
+  /** Of `skipped`: customers who opted out of marketing messages. */
+  optedOut: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -58,7 +60,7 @@ export function createCampaignActivities({ sql, sendSms }: { sql: Sql; sendSms: 
       if (problems.length) throw refuse(problems.join('; '), SMS_FAILURES.invalidTemplate);
       const recipients = await smsCampaigns.recipientsPage(sql, input);
       const ctx = Context.current();
-      const result: CampaignPageResult = { count: recipients.length, lastCustomerId: recipients.at(-1)?.customerId ?? input.afterCustomerId, sent: 0, failed: 0, skipped: 0 };
+      const result: CampaignPageResult = { count: recipients.length, lastCustomerId: recipients.at(-1)?.customerId ?? input.afterCustomerId, sent: 0, failed: 0, skipped: 0, optedOut: 0 };
       const gap = 1000 / Math.max(0.1, input.ratePerSecond);
       const started = Date.now();
       let next = 0;
@@ -69,9 +71,15 @@ export function createCampaignActivities({ sql, sendSms }: { sql: Sql; sendSms: 
           if (ctx.cancellationSignal.aborted || firstError) return;
           const i = next++;
           if (i >= recipients.length) return;
+          const r = recipients[i]!;
+          if (r.marketingOptOut) {
+            // A campaign is marketing: an opted-out customer is skipped (transactional messages still reach them).
+            result.skipped += 1;
+            result.optedOut += 1;
+            continue;
+          }
           const wait = started + i * gap - Date.now();
           if (wait > 0) await sleep(wait);
-          const r = recipients[i]!;
           try {
             const sent = await sendSms({
               tenantId: input.tenantId,

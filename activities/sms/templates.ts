@@ -16,6 +16,10 @@ export const TEMPLATE_VARIABLES = {
   installation_scheduled: ['name', 'date', 'time', 'technician'],
   kyc_approved: ['name', 'account'],
   kyc_rejected: ['name', 'reason'],
+  renewal: ['name', 'package', 'amount', 'expiry', 'account'],
+  welcome: ['name', 'account', 'package', 'username', 'password', 'paybill'],
+  application_received: ['name', 'account'],
+  voucher: ['code', 'package', 'amount', 'expiry'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TemplateKey = keyof typeof TEMPLATE_VARIABLES;
@@ -55,7 +59,26 @@ export const DEFAULT_TEMPLATES: Record<TemplateKey, Record<SmsLanguage, string>>
     en: 'Dear {{name}}, we could not approve your application: {{reason}}. Please contact us for help.',
     sw: 'Mpendwa {{name}}, hatukuweza kukubali ombi lako: {{reason}}. Tafadhali wasiliana nasi kwa msaada.',
   },
+  renewal: {
+    en: 'Dear {{name}}, your {{package}} internet has been renewed with KES {{amount}} for account {{account}}. Active until {{expiry}}. Thank you.',
+    sw: 'Mpendwa {{name}}, intaneti yako ya {{package}} imesasishwa kwa KES {{amount}} kwa akaunti {{account}}. Iko hai hadi {{expiry}}. Asante.',
+  },
+  welcome: {
+    en: 'Karibu {{name}}! Your {{package}} internet is ready. PPPoE username: {{username}} password: {{password}}. Pay to Paybill {{paybill}}, account {{account}}.',
+    sw: 'Karibu {{name}}! Intaneti yako ya {{package}} iko tayari. Jina la PPPoE: {{username}} nenosiri: {{password}}. Lipa kwa Paybill {{paybill}}, akaunti {{account}}.',
+  },
+  application_received: {
+    en: 'Dear {{name}}, we have received your application (reference {{account}}). We will review it and get back to you shortly.',
+    sw: 'Mpendwa {{name}}, tumepokea ombi lako (kumbukumbu {{account}}). Tutalikagua na kukujibu hivi karibuni.',
+  },
+  voucher: {
+    en: 'Your voucher {{code}} gives you {{package}} for KES {{amount}}, valid until {{expiry}}.',
+    sw: 'Vocha yako {{code}} inakupa {{package}} kwa KES {{amount}}, inatumika hadi {{expiry}}.',
+  },
 };
+
+/** Events that must wait out quiet hours (not urgent): reminders; everything else goes at once. */
+export const NON_URGENT_TEMPLATES: readonly TemplateKey[] = ['expiry_reminder', 'renewal', 'application_received', 'installation_scheduled'];
 
 export class TemplateError extends Error {
   override name = 'TemplateError';

@@ -14,6 +14,27 @@ export interface SmsHistoryEntry {
   error?: string;
 }
 
+export interface CustomerSmsPreferences {
+  customerId: string;
+  phone: string;
+  language: 'en' | 'sw';
+  marketingOptOut: boolean;
+  firstName: string;
+  accountNumber: string;
+}
+
+export const SMS_STATUSES: SmsStatus[] = ['queued', 'sent', 'delivered', 'failed', 'rejected'];
+
+export interface SmsLogFilter {
+  status?: SmsStatus;
+  /** Digits anywhere in the stored 2547… number. */
+  phone?: string;
+  campaignId?: string;
+  /** Nairobi calendar dates, YYYY-MM-DD, inclusive. */
+  from?: string;
+  to?: string;
+}
+
 export interface SmsLogRow {
   id: string;
   tenantId: string;
@@ -150,6 +171,46 @@ export const smsQueries = {
     return known ? 'duplicate' : 'unknown';
   },
 
+  /** What a notification needs to know about its customer: where, in which language, and whether marketing may reach them. */
+  async customerPreferences(tx: Tx, tenantId: string, customerId: string): Promise<CustomerSmsPreferences | undefined> {
+    const [row] = await tx<CustomerSmsPreferences[]>`
+      select id as "customerId", phone, language, marketing_opt_out as "marketingOptOut", first_name as "firstName", account_number as "accountNumber"
+      from customers where tenant_id = ${tenantId} and id = ${customerId}`;
+    return row;
+  },
+
+  /** The tenant's quiet hours for non-urgent messages (minutes after midnight, Nairobi). */
+  async quietHours(tx: Tx, tenantId: string): Promise<{ startMinute: number; endMinute: number }> {
+    const [row] = await tx<{ startMinute: number; endMinute: number }[]>`
+      select sms_quiet_start_minute as "startMinute", sms_quiet_end_minute as "endMinute" from tenants where id = ${tenantId}`;
+    return row ?? { startMinute: 21 * 60, endMinute: 7 * 60 };
+  },
+
+  /** A page of the SMS log, newest first, with the filters of `/dashboard/sms/log`. */
+  async search(tx: Tx, tenantId: string, filter: SmsLogFilter, page: { limit: number; offset: number }): Promise<{ rows: SmsLogRow[]; total: number }> {
+    const where = tx`
+      tenant_id = ${tenantId}
+      ${filter.status ? tx`and status = ${filter.status}` : tx``}
+      ${filter.phone ? tx`and phone like ${`%${filter.phone}%`}` : tx``}
+      ${filter.campaignId ? tx`and idempotency_key like ${`campaign:${filter.campaignId}:%`}` : tx``}
+      ${filter.from ? tx`and created_at >= (${filter.from}::date::timestamp at time zone 'Africa/Nairobi')` : tx``}
+      ${filter.to ? tx`and created_at < ((${filter.to}::date + 1)::timestamp at time zone 'Africa/Nairobi')` : tx``}`;
+    const [rows, [count]] = await Promise.all([
+      tx<SmsLogRow[]>`select ${columns(tx)} from sms_logs where ${where} order by created_at desc, id limit ${page.limit} offset ${page.offset}`,
+      tx<{ n: number }[]>`select count(*)::int as n from sms_logs where ${where}`,
+    ]);
+    return { rows, total: count!.n };
+  },
+
+  /** Messages of one campaign by status (queued/sent/delivered/failed/rejected). */
+  async campaignStats(tx: Tx, campaignId: string): Promise<Record<SmsStatus, number>> {
+    const rows = await tx<{ status: SmsStatus; n: number }[]>`
+      select status, count(*)::int as n from sms_logs where idempotency_key like ${`campaign:${campaignId}:%`} group by status`;
+    const stats: Record<SmsStatus, number> = { queued: 0, sent: 0, delivered: 0, failed: 0, rejected: 0 };
+    for (const r of rows) stats[r.status] = r.n;
+    return stats;
+  },
+
   async byIdempotencyKey(tx: Tx, key: string): Promise<SmsLogRow | undefined> {
     const [row] = await tx<SmsLogRow[]>`select ${columns(tx)} from sms_logs where idempotency_key = ${key}`;
     return row;
@@ -184,6 +245,8 @@ export interface CampaignRecipient {
   phone: string;
   firstName: string;
   accountNumber: string;
+  /** Opted out of marketing: a campaign skips them. */
+  marketingOptOut: boolean;
 }
 
 const campaignColumns = (tx: Tx) => tx`
@@ -221,7 +284,7 @@ export const smsCampaigns = {
   /** Keyset page of the audience, by customer id, so a resumed campaign continues where it stopped. */
   async recipientsPage(tx: Tx, input: { tenantId: string; statuses: string[]; afterCustomerId: string | null; limit: number }): Promise<CampaignRecipient[]> {
     return tx<CampaignRecipient[]>`
-      select id as "customerId", phone, first_name as "firstName", account_number as "accountNumber"
+      select id as "customerId", phone, first_name as "firstName", account_number as "accountNumber", marketing_opt_out as "marketingOptOut"
       from customers
       where tenant_id = ${input.tenantId} and status = any(${input.statuses}::text[])
         ${input.afterCustomerId ? tx`and id > ${input.afterCustomerId}` : tx``}

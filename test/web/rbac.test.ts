@@ -27,6 +27,7 @@ const ROUTES: { path: string; permission: Permission }[] = [
   { path: '/dashboard/staff/:staffId', permission: 'staff:manage' },
   { path: '/dashboard/sms', permission: 'sms:send' },
   { path: '/dashboard/sms/new', permission: 'sms:send' },
+  { path: '/dashboard/sms/log', permission: 'sms:send' },
   { path: '/dashboard/sms/templates', permission: 'settings:manage' },
   { path: '/dashboard/audit', permission: 'audit:read' },
   { path: '/dashboard/settings', permission: 'settings:manage' },

@@ -44,4 +44,6 @@ export const SAMPLE_VALUES: Record<string, string> = {
   time: '10:00',
   technician: 'Otieno',
   reason: 'the ID photo is unreadable',
+  username: 'mt00042',
+  password: 'x7Kp29qa',
 };

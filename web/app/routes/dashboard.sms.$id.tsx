@@ -1,8 +1,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
-import { Form, useLoaderData, useRevalidator } from '@remix-run/react';
+import { Form, Link, useLoaderData, useRevalidator } from '@remix-run/react';
 import { useEffect } from 'react';
 import { audit } from '../../../db/queries/audit';
-import { smsCampaigns } from '../../../db/queries/sms';
+import { smsCampaigns, smsQueries } from '../../../db/queries/sms';
 import type { smsCampaign, SmsCampaignProgress } from '../../../workflows/sms-campaign';
 import { CORE_TASK_QUEUE } from '../../../temporal/task-queues';
 import { requireCsrf, requireStaff } from '../auth/guard.server';
@@ -27,7 +27,8 @@ export async function loader(args: LoaderFunctionArgs) {
     ? undefined
     : await withTimeout(args.context.temporal.workflow.getHandle(campaignWorkflowId(me.tenant.id, campaign.id)).query<SmsCampaignProgress>(CAMPAIGN_PROGRESS_QUERY), 2000);
   const notice = new URL(args.request.url).searchParams.get('notice');
-  return json({ csrf: me.csrf, campaign, progress: progress ?? null, notice });
+  const stats = await smsQueries.campaignStats(args.context.sql, campaign.id);
+  return json({ csrf: me.csrf, campaign, progress: progress ?? null, notice, stats });
 }
 
 const ACTIONS = ['pause', 'resume', 'cancel', 'start'] as const;
@@ -49,7 +50,7 @@ export async function action(args: ActionFunctionArgs) {
       await temporal.workflow.start<typeof smsCampaign>('smsCampaign', {
         taskQueue: CORE_TASK_QUEUE,
         workflowId,
-        args: [{ tenantId: me.tenant.id, campaignId: campaign.id, body: campaign.body, language: campaign.language, statuses: campaign.audienceStatuses }],
+        args: [{ tenantId: me.tenant.id, campaignId: campaign.id, body: campaign.body, language: campaign.language, statuses: campaign.audienceStatuses, quietHours: await smsQueries.quietHours(sql, me.tenant.id) }],
       });
     } else {
       await temporal.workflow.getHandle(workflowId).signal(CAMPAIGN_SIGNALS[intent]);
@@ -63,7 +64,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Campaign() {
-  const { csrf, campaign, progress, notice } = useLoaderData<typeof loader>();
+  const { csrf, campaign, progress, notice, stats } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   const live = campaign.status === 'running' || campaign.status === 'paused';
   useEffect(() => {
@@ -92,8 +93,14 @@ export default function Campaign() {
         <dt>Progress</dt>
         <dd data-testid="campaign-progress">
           {progress
-            ? `${progress.processed} of ${progress.total} handled: ${progress.sent} sent, ${progress.failed} failed, ${progress.skipped} already sent`
+            ? `${progress.processed} of ${progress.total} handled: ${progress.sent} sent, ${progress.failed} failed, ${progress.skipped} skipped${progress.optedOut ? ` (${progress.optedOut} opted out)` : ''}`
             : `${campaign.sentCount} sent, ${campaign.failedCount} failed`}
+          {progress?.quietUntil ? ` · quiet hours until ${formatEat(progress.quietUntil)}` : ''}
+        </dd>
+        <dt>Delivery</dt>
+        <dd data-testid="campaign-delivery">
+          {stats.queued} queued, {stats.sent} sent, {stats.delivered} delivered, {stats.failed + stats.rejected} failed{' '}
+          <Link to={`/dashboard/sms/log?campaign=${campaign.id}`}>messages</Link>
         </dd>
         <dt>Language</dt>
         <dd>{campaign.language === 'sw' ? 'Kiswahili' : 'English'}</dd>

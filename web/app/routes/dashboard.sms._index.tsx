@@ -25,6 +25,7 @@ export default function Sms() {
     <>
       <div className="heading">
         <h1>SMS</h1>
+        <Link to="/dashboard/sms/log">Message log</Link>
         {canEditTemplates ? <Link to="/dashboard/sms/templates">Templates</Link> : null}
         <Link to="/dashboard/sms/new" className="button">New campaign</Link>
       </div>

@@ -2,7 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useState } from 'react';
 import { audit } from '../../../db/queries/audit';
-import { smsCampaigns } from '../../../db/queries/sms';
+import { smsCampaigns, smsQueries } from '../../../db/queries/sms';
 import { smsSize } from '../../../domain/sms';
 import { CORE_TASK_QUEUE } from '../../../temporal/task-queues';
 import type { smsCampaign } from '../../../workflows/sms-campaign';
@@ -34,11 +34,13 @@ export async function action(args: ActionFunctionArgs) {
     await audit.record(tx, { tenantId: me.tenant.id, actor: me.actor, action: 'sms_campaign.start', entityType: 'sms_campaign', entityId: created.id, after: created });
     return created;
   });
+  // A ticked "quiet hours" box (the default in the form) keeps the campaign silent in the tenant's quiet window.
+  const quietHours = form.get('quietHours') === 'on' ? await smsQueries.quietHours(sql, me.tenant.id) : null;
   try {
     await temporal.workflow.start<typeof smsCampaign>('smsCampaign', {
       taskQueue: CORE_TASK_QUEUE,
       workflowId: campaignWorkflowId(me.tenant.id, campaign.id),
-      args: [{ tenantId: me.tenant.id, campaignId: campaign.id, body: campaign.body, language: campaign.language, statuses: campaign.audienceStatuses }],
+      args: [{ tenantId: me.tenant.id, campaignId: campaign.id, body: campaign.body, language: campaign.language, statuses: campaign.audienceStatuses, quietHours }],
     });
   } catch (err) {
     args.context.log.error({ err, campaignId: campaign.id }, 'sms campaign did not start');
@@ -86,6 +88,10 @@ export default function NewCampaign() {
         </fieldset>
         <SelectField name="language" label="Language" required options={[{ value: 'en', label: 'English' }, { value: 'sw', label: 'Kiswahili' }]} errors={result?.errors} defaultValue={values.language ?? 'en'} />
         <MessageField errors={result?.errors} defaultValue={values.body} />
+        <label className="checkbox">
+          <input type="checkbox" name="quietHours" defaultChecked={result ? values.quietHours === 'on' : true} /> Pause during quiet hours (default 21:00–07:00
+          Nairobi); customers who opted out of marketing are skipped
+        </label>
         <button type="submit">Start campaign</button>
       </Form>
     </>

@@ -23,6 +23,10 @@ const TITLES: Record<TemplateKey, string> = {
   installation_scheduled: 'Installation scheduled',
   kyc_approved: 'Application approved',
   kyc_rejected: 'Application rejected',
+  renewal: 'Renewal',
+  welcome: 'Welcome (PPPoE credentials)',
+  application_received: 'Application received',
+  voucher: 'Voucher',
 };
 
 export async function loader(args: LoaderFunctionArgs) {
