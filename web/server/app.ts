@@ -16,6 +16,10 @@ export interface AppDeps {
   log: Logger;
   remix: RemixMode;
   secrets: WebSecrets;
+  /** PAYMENT_WEBHOOK_ALLOWED_IPS: comma-separated IPs/CIDRs allowed to call the payment webhooks; unset = any. */
+  paymentWebhookAllowedIps?: string;
+  /** From TEMPORAL_UI_URL: `<ui>/namespaces/<ns>/workflows`; pages link a workflow id as `<this>/<id>`. Unset: no link. */
+  temporalUiUrl?: string;
 }
 
 const REQUEST_ID = /^[\w.-]{8,64}$/;
@@ -43,7 +47,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.status(result.ready ? 200 : 503).send({ status: result.ready ? 'ready' : 'not_ready', checks: result.checks });
   });
 
-  await registerPaymentWebhooks(app, { sql: deps.sql, temporal: deps.temporal, log: deps.log, token: deps.secrets.paymentWebhookToken });
+  await registerPaymentWebhooks(app, { sql: deps.sql, temporal: deps.temporal, log: deps.log, token: deps.secrets.paymentWebhookToken,
+    ...(deps.paymentWebhookAllowedIps ? { allowedIps: deps.paymentWebhookAllowedIps } : {}),
+  });
 
   await app.register(smsDeliveryWebhook, { sql: deps.sql, token: deps.secrets.smsWebhookToken });
 
@@ -58,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       sessions,
       encryptionKey: deps.secrets.encryptionKey,
       clientIp: request.ip,
+      ...(deps.temporalUiUrl ? { temporalUiUrl: deps.temporalUiUrl } : {}),
     }),
   });
   return app;

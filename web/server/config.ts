@@ -15,6 +15,8 @@ export const webEnvSchema = requireSecretsInProduction(
     SMS_WEBHOOK_TOKEN: true,
     ENCRYPTION_KEY: true,
     PAYMENT_WEBHOOK_TOKEN: true,
+    PAYMENT_WEBHOOK_ALLOWED_IPS: true,
+    TEMPORAL_UI_URL: true,
   })
   .required({ DATABASE_URL: true, TEMPORAL_ADDRESS: true }),
 );

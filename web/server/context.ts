@@ -14,6 +14,8 @@ export interface WebContext {
   sessions: StaffSessions;
   encryptionKey: Buffer;
   clientIp: string;
+  /** `<Temporal UI>/namespaces/<ns>/workflows` when TEMPORAL_UI_URL is set; workflow pages link `<this>/<id>`. */
+  temporalUiUrl?: string;
 }
 
 declare module '@remix-run/node' {

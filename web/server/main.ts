@@ -14,6 +14,10 @@ const app = await buildApp({
   temporal,
   log,
   remix: config.NODE_ENV === 'production' ? 'build' : 'vite',
+  ...(config.PAYMENT_WEBHOOK_ALLOWED_IPS ? { paymentWebhookAllowedIps: config.PAYMENT_WEBHOOK_ALLOWED_IPS } : {}),
+  ...(config.TEMPORAL_UI_URL
+    ? { temporalUiUrl: `${config.TEMPORAL_UI_URL.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows` }
+    : {}),
   secrets: {
     ...secretsFrom(config),
     secureCookies: config.NODE_ENV === 'production' || Boolean(config.PUBLIC_URL?.startsWith('https:')),

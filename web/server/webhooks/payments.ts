@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { BlockList, isIP } from 'node:net';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodError } from 'zod';
@@ -19,6 +20,32 @@ export interface PaymentWebhookOptions {
   token: string;
   /** How often undelivered events are retried (default a minute). */
   redeliverEveryMs?: number;
+  /**
+   * Source IPs/CIDRs allowed to call (PAYMENT_WEBHOOK_ALLOWED_IPS, comma-separated). Empty or unset: no IP
+   * check. Checked against `request.ip`, which honours X-Forwarded-For because the app trusts its proxy.
+   */
+  allowedIps?: string;
+}
+
+/** The allowlist as a matcher, or undefined when there is none (every source allowed). */
+export function ipAllowlist(spec: string | undefined): ((ip: string) => boolean) | undefined {
+  const entries = (spec ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  if (entries.length === 0) return undefined;
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [ip, bits] = entry.split('/') as [string, string | undefined];
+    const family = isIP(ip);
+    if (family === 0) throw new Error(`PAYMENT_WEBHOOK_ALLOWED_IPS: "${entry}" is not an IP or CIDR`);
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    if (bits === undefined) list.addAddress(ip, type);
+    else list.addSubnet(ip, Number(bits), type);
+  }
+  return (raw: string) => {
+    // An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d.
+    const ip = raw.startsWith('::ffff:') && isIP(raw.slice(7)) === 4 ? raw.slice(7) : raw;
+    const family = isIP(ip);
+    return family !== 0 && list.check(ip, family === 4 ? 'ipv4' : 'ipv6');
+  };
 }
 
 const STK_ACK = { ResultCode: 0, ResultDesc: 'Accepted' };
@@ -39,6 +66,15 @@ const NOT_FOUND = { error: 'Not found' };
  */
 export const paymentWebhooks: FastifyPluginAsync<PaymentWebhookOptions> = async (app, opts) => {
   const { sql, log } = opts;
+  const allowed = ipAllowlist(opts.allowedIps);
+  if (allowed) {
+    // Before the body is read: a caller outside the list gets a 403 and nothing is stored.
+    app.addHook('onRequest', async (request, reply) => {
+      if (allowed(request.ip)) return;
+      request.log.warn({ ip: request.ip, url: request.url.replace(/\/(stk|c2b)\/[^/]+/, '/$1/<token>') }, 'payment webhook refused: source IP not in PAYMENT_WEBHOOK_ALLOWED_IPS');
+      await reply.status(403).send({ error: `Forbidden: ${request.ip} is not an allowed payment callback source` });
+    });
+  }
   const inflight = new Set<Promise<void>>();
   const background = (what: string, work: () => Promise<void>) => {
     const p = work()
