@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createMpesaActivities, type DarajaSettings } from '../activities/mpesa/activities';
 import { closeGatewayWithWorker, createRouterActivities } from '../activities/mikrotik/activities';
+import { createMonitorActivities } from '../activities/mikrotik/monitor';
+import { closeWithWorker, createReconcileActivities } from '../activities/mikrotik/reconcile';
 import { createRouterOsGateway } from '../activities/mikrotik/routeros-gateway';
 import { createPlatformActivities } from '../activities/platform';
 import { createAfricasTalkingGateway, createSmsActivities, type AfricasTalkingConfig } from '../activities/sms';
@@ -32,6 +34,7 @@ export interface CoreWorkerDeps {
 export async function createCoreWorker(deps: CoreWorkerDeps): Promise<Worker> {
   const encryptionKey = deps.encryptionKey ?? secretsFrom({}).encryptionKey;
   const routerGateway = createRouterOsGateway();
+  const reconcile = createReconcileActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway });
   const worker = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
@@ -41,9 +44,11 @@ export async function createCoreWorker(deps: CoreWorkerDeps): Promise<Worker> {
       ...createPlatformActivities({ sql: deps.sql }),
       ...(deps.sms ? createSmsActivities({ sql: deps.sql, gateway: createAfricasTalkingGateway(deps.sms) }) : {}),
       ...createRouterActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),
+      ...createMonitorActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),
+      ...reconcile.activities,
       ...(deps.daraja ? createMpesaActivities({ sql: deps.sql, daraja: deps.daraja }) : {}),
     },
     ...(deps.identity ? { identity: deps.identity } : {}),
   });
-  return closeGatewayWithWorker(worker, routerGateway);
+  return closeWithWorker(closeGatewayWithWorker(worker, routerGateway), reconcile.close);
 }

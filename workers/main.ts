@@ -1,8 +1,10 @@
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { loadConfig, secretsFrom } from '../config/env';
 import { createLogger } from '../config/logger';
 import { createSql } from '../db/client';
 import { ensureNamespace } from '../temporal/namespace';
+import { ensureRouterWorkflows } from '../temporal/router-workflows';
 import { workerEnvSchema } from './config';
 import { createCoreWorker } from './core-worker';
 
@@ -44,6 +46,17 @@ try {
   if (!sms) log.warn('AT_USERNAME/AT_API_KEY not set: SMS activities are not registered');
   const worker = await createCoreWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, sql, ...(sms ? { sms } : {}), encryptionKey: secrets.encryptionKey, ...(daraja ? { daraja } : {}) });
   log.info({ taskQueue: worker.options.taskQueue, namespace: config.TEMPORAL_NAMESPACE }, 'worker polling');
+  // Per-router monitor and reconcile workflows (USE_EXISTING): best effort, never stops the worker.
+  void (async () => {
+    const routerClient = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }), namespace: config.TEMPORAL_NAMESPACE });
+    try {
+      const result = await ensureRouterWorkflows(routerClient, sql);
+      if (result.failed.length > 0) log.warn({ failed: result.failed }, 'some router workflows could not be started');
+      log.info({ started: result.started }, 'router monitor and reconcile workflows running');
+    } finally {
+      await routerClient.connection.close();
+    }
+  })().catch((err: unknown) => log.warn({ err }, 'router workflows not started'));
   // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks are drained.
   await worker.run();
   log.info('worker stopped');

@@ -2,3 +2,5 @@
 export { platformCheck } from './platform-check';
 export { smsCampaign } from './sms-campaign';
 export { mpesaPayment } from './mpesa-payment';
+export { routerMonitor } from './router-monitor';
+export { routerReconcile } from './router-reconcile';

@@ -1,0 +1,157 @@
+import type { Worker } from '@temporalio/worker';
+import type { Sql } from '../../db/client';
+import { audit } from '../../db/queries/audit';
+import { packages } from '../../db/queries/packages';
+import { routerHealth, type ReconcileCounts } from '../../db/queries/router-health';
+import { createRouterActivities, routerProfileName, type RouterRef } from './activities';
+import { ConnectionPool, type PoolOptions } from './connection-pool';
+import type { RouterGateway } from './gateway';
+import { loadRouterTarget, SYSTEM_ACTOR } from './monitor';
+
+/** One reconciliation pass's outcome (also the `reconcileNowUpdate` answer). */
+export interface ReconcileResult extends ReconcileCounts {
+  /** `done`, or why nothing was compared: the router is unreachable, disabled in Mtandao, or deleted. */
+  outcome: 'done' | 'unreachable' | 'disabled' | 'gone';
+  reconciliationId: number | null;
+  profilesEnsured: number;
+  /** Secrets on the router that no subscription on it accounts for: reported, never deleted. */
+  extras: string[];
+  errors: string[];
+}
+
+/** A secret as the router lists it (no password). */
+interface RouterSecret {
+  name: string;
+  profile: string;
+  disabled: boolean;
+  comment: string | null;
+}
+
+const OFF_STATUSES = new Set(['suspended', 'expired', 'cancelled']);
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The reconciliation activity. It compares what the database says the router should hold (active
+ * PPPoE subscriptions: an enabled secret with the package's profile and the sealed password;
+ * suspended, expired and cancelled ones: a disabled secret; the package profiles) with what the router
+ * holds, fixes the drift through the gateway (upserts by name, so a retried pass changes nothing twice),
+ * audits every fix as `router.drift_fixed`, reports unknown secrets without deleting them, and records a
+ * `router_reconciliations` row.
+ *
+ * Listing `/ppp/secret` is not part of the gateway, so this keeps a small pool of its own for that read:
+ * `close()` it when the worker stops.
+ */
+export function createReconcileActivities({ sql, encryptionKey, gateway, poolOptions = {} }: { sql: Sql; encryptionKey: Buffer; gateway: RouterGateway; poolOptions?: PoolOptions }) {
+  const listPool = new ConnectionPool({ maxPerRouter: 1, ...poolOptions });
+  const router = createRouterActivities({ sql, encryptionKey, gateway });
+
+  async function fix(ref: RouterRef, name: string, before: unknown, after: Record<string, unknown>): Promise<void> {
+    await audit.record(sql, { tenantId: ref.tenantId, actor: SYSTEM_ACTOR, action: 'router.drift_fixed', entityType: 'router', entityId: ref.routerId, before, after: { secret: name, ...after } });
+  }
+
+  const activities = {
+    async reconcileRouter(ref: RouterRef): Promise<ReconcileResult> {
+      const startedAt = new Date();
+      const counts: ReconcileCounts = { created: 0, enabled: 0, disabled: 0, profileFixed: 0, extrasReported: 0 };
+      const empty = { ...counts, reconciliationId: null, profilesEnsured: 0, extras: [], errors: [] };
+      const loaded = await loadRouterTarget(sql, encryptionKey, ref);
+      if ('missing' in loaded && loaded.missing === 'gone') return { ...empty, outcome: 'gone' };
+      if ('missing' in loaded && loaded.missing === 'disabled') return { ...empty, outcome: 'disabled' };
+
+      const errors: string[] = [];
+      const fixes: { name: string; what: string }[] = [];
+      let actual: RouterSecret[] | undefined;
+      if ('target' in loaded) {
+        try {
+          const rows = await listPool.run(loaded.target, 'listing PPPoE secrets', (s) => s.write('/ppp/secret/print', ['=.proplist=name,profile,disabled,comment']));
+          actual = rows.map((r) => ({ name: r.name ?? '', profile: r.profile ?? 'default', disabled: r.disabled === 'true' || r.disabled === 'yes', comment: r.comment ?? null }));
+        } catch (error) {
+          errors.push(`unreachable: ${describe(error)}`);
+        }
+      } else {
+        errors.push('the stored API password cannot be opened with this ENCRYPTION_KEY');
+      }
+      if (!actual) {
+        const reconciliationId = await routerHealth.recordReconciliation(sql, ref.tenantId, ref.routerId, { ...counts, startedAt, errors, details: { outcome: 'unreachable' } });
+        return { ...empty, outcome: 'unreachable', reconciliationId, errors };
+      }
+
+      const desired = (await routerHealth.desiredSecrets(sql, ref.tenantId, ref.routerId)).filter((d) => d.packageKind === 'pppoe');
+      const onRouter = new Map(actual.map((s) => [s.name, s]));
+
+      // Package profiles first: a secret naming a missing profile is refused by the router.
+      const profiles = new Map<string, string>();
+      for (const packageId of new Set(desired.filter((d) => d.status === 'active').map((d) => d.packageId))) {
+        try {
+          const p = await packages.get(sql, ref.tenantId, packageId);
+          if (!p) continue;
+          await router.ensurePppoeProfile({ ...ref, packageId });
+          profiles.set(packageId, routerProfileName(p));
+        } catch (error) {
+          errors.push(`profile for package ${packageId}: ${describe(error)}`);
+        }
+      }
+
+      for (const d of desired) {
+        const name = d.serviceUsername;
+        const current = onRouter.get(name);
+        try {
+          if (d.status === 'active') {
+            const profile = profiles.get(d.packageId);
+            if (!profile) continue;
+            if (!current) {
+              await router.upsertPppoeSecret({ ...ref, name, passwordEnc: d.passwordEnc, profile, comment: d.accountNumber });
+              counts.created++;
+              fixes.push({ name, what: 'created' });
+              await fix(ref, name, { secret: name, present: false }, { present: true, disabled: false, profile, subscriptionId: d.subscriptionId, fix: 'created' });
+            } else if (current.profile !== profile) {
+              await router.upsertPppoeSecret({ ...ref, name, passwordEnc: d.passwordEnc, profile, comment: d.accountNumber });
+              counts.profileFixed++;
+              if (current.disabled) counts.enabled++;
+              fixes.push({ name, what: current.disabled ? 'profile_fixed+enabled' : 'profile_fixed' });
+              await fix(ref, name, { secret: name, profile: current.profile, disabled: current.disabled }, { profile, disabled: false, subscriptionId: d.subscriptionId, fix: 'profile_fixed' });
+            } else if (current.disabled) {
+              await router.setPppoeSecretEnabled({ ...ref, name, enabled: true });
+              counts.enabled++;
+              fixes.push({ name, what: 'enabled' });
+              await fix(ref, name, { secret: name, disabled: true }, { disabled: false, subscriptionId: d.subscriptionId, fix: 'enabled' });
+            }
+          } else if (OFF_STATUSES.has(d.status) && current && !current.disabled) {
+            await router.setPppoeSecretEnabled({ ...ref, name, enabled: false });
+            // Disabling does not end a live session: without the kick an expired customer stays online.
+            const { kicked } = await router.kickPppoeSession({ ...ref, name });
+            counts.disabled++;
+            fixes.push({ name, what: 'disabled' });
+            await fix(ref, name, { secret: name, disabled: false }, { disabled: true, kicked, subscriptionStatus: d.status, subscriptionId: d.subscriptionId, fix: 'disabled' });
+          }
+        } catch (error) {
+          errors.push(`${name}: ${describe(error)}`);
+        }
+      }
+
+      const known = new Set(desired.map((d) => d.serviceUsername));
+      const extras = actual.map((s) => s.name).filter((n) => !known.has(n)).sort();
+      counts.extrasReported = extras.length;
+      const reconciliationId = await routerHealth.recordReconciliation(sql, ref.tenantId, ref.routerId, {
+        ...counts,
+        startedAt,
+        errors,
+        details: { outcome: 'done', fixes, extras, profilesEnsured: profiles.size, secretsOnRouter: actual.length, subscriptions: desired.length },
+      });
+      return { ...counts, outcome: 'done', reconciliationId, profilesEnsured: profiles.size, extras, errors };
+    },
+  };
+  return { activities, close: () => listPool.close() };
+}
+
+export type ReconcileActivities = ReturnType<typeof createReconcileActivities>['activities'];
+
+/** Runs `close` once the worker has stopped (like closeGatewayWithWorker). */
+export function closeWithWorker(worker: Worker, close: () => Promise<void>): Worker {
+  const run = worker.run.bind(worker);
+  worker.run = () => run().finally(close);
+  return worker;
+}
