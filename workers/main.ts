@@ -5,6 +5,7 @@ import { createLogger } from '../config/logger';
 import { createSql } from '../db/client';
 import { ensureNamespace } from '../temporal/namespace';
 import { ensureRouterWorkflows } from '../temporal/router-workflows';
+import { registerC2bUrlsOnStart } from './c2b-registration';
 import { workerEnvSchema } from './config';
 import { createCoreWorker } from './core-worker';
 
@@ -40,6 +41,8 @@ try {
         }
       : undefined;
   if (!daraja) log.warn('DARAJA_* not set: M-Pesa payment activities are not registered');
+  // Paybill (C2B) validation/confirmation URLs for the shortcode: best effort, logged, never stops the worker.
+  if (daraja) void registerC2bUrlsOnStart(daraja, log);
   const sms = config.AT_USERNAME && config.AT_API_KEY
     ? { username: config.AT_USERNAME, apiKey: config.AT_API_KEY, ...(config.AT_BASE_URL ? { baseUrl: config.AT_BASE_URL } : {}) }
     : undefined;
