@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { routerProfileName } from '../../activities/mikrotik/activities';
+import type { RouterTarget } from '../../activities/mikrotik/gateway';
+import { createRouterOsGateway } from '../../activities/mikrotik/routeros-gateway';
+import { decryptSecret } from '../../db/encryption';
+import { CORE_TASK_QUEUE } from '../../temporal/task-queues';
+import { routerReconcileId } from '../../temporal/router-workflows';
+import { lastReconcileQuery, reconcileNowUpdate, routerReconcile } from '../../workflows/router-reconcile';
+import { waitFor } from '../support/wait';
+import { testSecrets } from '../support/web';
+import { startRouterRig, type RouterRig } from './support';
+
+/**
+ * Drift: the router is brought in line with the database, then changed behind the system's back (an
+ * active customer's secret deleted, an expired customer's secret enabled and dialled in, a stranger
+ * added). The next pass restores both, kicks the expired session, audits each fix and reports the
+ * stranger without deleting it.
+ */
+let rig: RouterRig;
+// "Winbox": someone else's API session on the same router.
+const behindTheBack = createRouterOsGateway({ callTimeoutMs: 3000 });
+let target: RouterTarget;
+
+interface Sub {
+  serviceUsername: string;
+  passwordEnc: string;
+  packageId: string;
+  status: string;
+}
+
+let active: Sub;
+let expired: Sub;
+let activeCount: number;
+
+before(async () => {
+  rig = await startRouterRig();
+  const { db, routerId, sim } = rig;
+  target = { id: 'winbox', name: 'Kahawa Core', host: sim.host, port: sim.port, tls: false, username: 'admin', password: 'mtandao' };
+  const subs = await db.sql<Sub[]>`select service_username as "serviceUsername", service_password_enc as "passwordEnc", package_id as "packageId", status
+    from subscriptions where router_id = ${routerId} order by service_username`;
+  active = subs.find((s) => s.status === 'active')!;
+  const suspended = subs.find((s) => s.status === 'suspended')!;
+  assert.ok(active && suspended, 'the demo seed has an active and a suspended subscription on the router');
+  await db.sql`update subscriptions set status = 'expired' where service_username = ${suspended.serviceUsername}`;
+  expired = { ...suspended, status: 'expired' };
+  activeCount = subs.filter((s) => s.status === 'active').length;
+  // Provisioned earlier, correctly disabled when it expired; and a secret nobody in Mtandao knows.
+  await behindTheBack.upsertPppoeSecret(target, { name: expired.serviceUsername, password: decryptSecret(expired.passwordEnc, testSecrets.encryptionKey), profile: 'default', disabled: true });
+  await behindTheBack.upsertPppoeSecret(target, { name: 'stranger', password: 'not-ours', profile: 'default' });
+});
+
+after(async () => {
+  await behindTheBack.close();
+  await rig?.close();
+});
+
+function secrets() {
+  return new Map(rig.sim.controls.state().menus['/ppp/secret']!.map((s) => [s.name, s]));
+}
+
+test('a reconcile pass brings the router in line, and the next one repairs drift done behind its back', { timeout: 120_000 }, async () => {
+  const { temporal, tenantId, routerId, db, sim } = rig;
+  const handle = await temporal.env.client.workflow.start(routerReconcile, {
+    taskQueue: CORE_TASK_QUEUE,
+    workflowId: routerReconcileId(tenantId, routerId),
+    args: [{ tenantId, routerId, intervalSeconds: 3600 }],
+  });
+  await waitFor(async () => (await handle.query(lastReconcileQuery)) !== null, 60_000, 'the first pass');
+  const first = (await handle.query(lastReconcileQuery))!;
+  assert.equal(first.outcome, 'done', first.errors.join('; '));
+  assert.deepEqual(first.errors, []);
+  assert.equal(first.created, activeCount);
+  assert.equal(first.disabled, 0);
+  assert.deepEqual(first.extras, ['stranger']);
+
+  let onRouter = secrets();
+  const profile = `mtandao-${active.packageId.slice(0, 8)}`;
+  assert.equal(profile, routerProfileName({ id: active.packageId }));
+  assert.equal(onRouter.get(active.serviceUsername)?.disabled, 'false');
+  assert.equal(onRouter.get(active.serviceUsername)?.profile, profile);
+  assert.equal(onRouter.get(active.serviceUsername)?.password, decryptSecret(active.passwordEnc, testSecrets.encryptionKey));
+  assert.equal(onRouter.get(expired.serviceUsername)?.disabled, 'true');
+  assert.ok(sim.controls.state().menus['/ppp/profile']!.some((p) => p.name === profile));
+
+  // In line: a second pass changes nothing.
+  const quiet = await handle.executeUpdate(reconcileNowUpdate);
+  assert.deepEqual({ c: quiet.created, e: quiet.enabled, d: quiet.disabled, p: quiet.profileFixed, x: quiet.extrasReported }, { c: 0, e: 0, d: 0, p: 0, x: 1 });
+
+  // Behind the system's back.
+  await behindTheBack.removePppoeSecret(target, active.serviceUsername);
+  await behindTheBack.setPppoeSecretEnabled(target, expired.serviceUsername, true);
+  const dial = sim.controls.dialPppoe({ name: expired.serviceUsername, password: decryptSecret(expired.passwordEnc, testSecrets.encryptionKey) });
+  assert.equal(dial.ok, true, JSON.stringify(dial));
+  assert.ok(!secrets().has(active.serviceUsername));
+
+  const fixed = await handle.executeUpdate(reconcileNowUpdate);
+  assert.equal(fixed.outcome, 'done');
+  assert.deepEqual({ c: fixed.created, e: fixed.enabled, d: fixed.disabled, p: fixed.profileFixed, x: fixed.extrasReported }, { c: 1, e: 0, d: 1, p: 0, x: 1 });
+  assert.deepEqual(fixed.extras, ['stranger']);
+
+  onRouter = secrets();
+  assert.equal(onRouter.get(active.serviceUsername)?.disabled, 'false');
+  assert.equal(onRouter.get(active.serviceUsername)?.profile, profile);
+  assert.equal(onRouter.get(expired.serviceUsername)?.disabled, 'true');
+  assert.ok(onRouter.has('stranger'), 'an unknown secret is reported, never deleted');
+  assert.ok(!sim.controls.state().menus['/ppp/active']!.some((s) => s.name === expired.serviceUsername), 'the expired customer is kicked off');
+
+  const audits = await db.sql<{ secret: string; fix: string; before: Record<string, unknown> }[]>`
+    select after->>'secret' as secret, after->>'fix' as fix, before from audit_log
+    where tenant_id = ${tenantId} and action = 'router.drift_fixed' and entity_id = ${routerId} and actor_label = 'system'
+      and after->>'secret' in (${active.serviceUsername}, ${expired.serviceUsername})
+    order by id`;
+  const last = audits.slice(-2);
+  assert.deepEqual(last.map((a) => [a.secret, a.fix]).sort(), [[active.serviceUsername, 'created'], [expired.serviceUsername, 'disabled']].sort());
+  assert.equal(last.find((a) => a.fix === 'disabled')!.before.disabled, false);
+
+  const rows = await db.sql<{ created: number; disabled: number; extras: number }[]>`
+    select created, disabled, extras_reported as extras from router_reconciliations where router_id = ${routerId} order by id desc limit 1`;
+  assert.deepEqual({ ...rows[0] }, { created: 1, disabled: 1, extras: 1 });
+
+  await handle.terminate('test done');
+});
