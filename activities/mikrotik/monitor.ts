@@ -71,10 +71,12 @@ export function createMonitorActivities({ sql, encryptionKey, gateway }: { sql: 
           activeSessions: sessions.pppoe.length + sessions.hotspot.length,
         };
         await routerHealth.recordSample(sql, ref.tenantId, ref.routerId, { ...sample, at, online: true, error: null });
+        await routerHealth.touchRouter(sql, ref.tenantId, ref.routerId, true, at);
         return { ...sample, at: at.toISOString(), status: 'online', previousStatus: loaded.status, error: null };
       } catch (error) {
         const message = describe(error);
         await routerHealth.recordSample(sql, ref.tenantId, ref.routerId, { ...empty, at, online: false, error: message });
+        await routerHealth.touchRouter(sql, ref.tenantId, ref.routerId, false, at);
         return { ...empty, status: 'offline', previousStatus: loaded.status, error: message };
       }
     },

@@ -44,6 +44,17 @@ export const routerHealth = {
       values (${tenantId}, ${routerId}, ${s.at ?? new Date()}, ${s.online}, ${s.cpuPercent}, ${s.memoryUsedBytes}, ${s.memoryTotalBytes}, ${s.uptimeSeconds}, ${s.activeSessions}, ${s.error})`;
   },
 
+  /**
+   * Every sample: an online router's last_seen_at moves; a router never seen before gets its first
+   * status. Changes between online and offline are recordRouterStatusChange's, with their alert.
+   */
+  async touchRouter(tx: Tx, tenantId: string, routerId: string, online: boolean, at: Date): Promise<void> {
+    await tx`update routers set
+        last_seen_at = case when ${online} then ${at} else last_seen_at end,
+        status = case when status = 'unknown' then ${online ? 'online' : 'offline'} else status end
+      where tenant_id = ${tenantId} and id = ${routerId}`;
+  },
+
   /** Oldest first, for charts. */
   async samplesSince(tx: Tx, tenantId: string, routerId: string, since: Date, limit = 2000): Promise<HealthSample[]> {
     const rows = await tx<HealthSample[]>`
