@@ -128,22 +128,35 @@ export interface PaymentListRow extends PaymentRow {
   customerName: string | null;
   payerName: string | null;
   recordedByName: string | null;
+  reversedAt: Date | null;
 }
 
-/** The back-office payment list; resellers see only their own customers' payments (never suspense). */
+/** normal: credited to a customer and not reversed; reversed; suspense: matched no customer, not reversed. */
+export type PaymentStatusFilter = 'normal' | 'reversed' | 'suspense';
+export const PAYMENT_STATUS_FILTERS: readonly PaymentStatusFilter[] = ['normal', 'reversed', 'suspense'];
+
+/**
+ * The back-office payment list; resellers see only their own customers' payments (never suspense).
+ * `receivedFrom` is inclusive, `receivedBefore` exclusive (UTC instants; the page converts Nairobi dates).
+ */
 export async function listPayments(
   tx: Tx,
   scope: { tenantId: string; resellerId?: string | null },
-  f: { method?: PaymentMethod; suspense?: boolean; limit: number; offset: number },
+  f: { method?: PaymentMethod; suspense?: boolean; status?: PaymentStatusFilter; receivedFrom?: Date; receivedBefore?: Date; limit: number; offset: number },
 ): Promise<{ rows: PaymentListRow[]; total: number }> {
   const where = tx`p.tenant_id = ${scope.tenantId}
     ${scope.resellerId ? tx`and c.reseller_id = ${scope.resellerId}` : tx``}
     ${f.method ? tx`and p.method = ${f.method}` : tx``}
-    ${f.suspense ? tx`and p.customer_id is null` : tx``}`;
+    ${f.suspense ? tx`and p.customer_id is null` : tx``}
+    ${f.status === 'normal' ? tx`and p.customer_id is not null and p.reversed_at is null` : tx``}
+    ${f.status === 'reversed' ? tx`and p.reversed_at is not null` : tx``}
+    ${f.status === 'suspense' ? tx`and p.customer_id is null and p.reversed_at is null` : tx``}
+    ${f.receivedFrom ? tx`and p.received_at >= ${f.receivedFrom}` : tx``}
+    ${f.receivedBefore ? tx`and p.received_at < ${f.receivedBefore}` : tx``}`;
   const rows = await tx<PaymentListRow[]>`
     select p.id, p.method, p.amount_cents as "amountCents", p.external_ref as "externalRef", p.payer_phone as "payerPhone",
       p.received_at as "receivedAt", p.receipt_number as "receiptNumber", p.customer_id as "customerId", c.account_number as "accountNumber",
-      c.first_name || ' ' || c.last_name as "customerName", p.payer_name as "payerName", s.name as "recordedByName"
+      c.first_name || ' ' || c.last_name as "customerName", p.payer_name as "payerName", s.name as "recordedByName", p.reversed_at as "reversedAt"
     from payments p left join customers c on c.id = p.customer_id left join staff s on s.id = p.recorded_by
     where ${where} order by p.received_at desc, p.id limit ${f.limit} offset ${f.offset}`;
   const [count] = await tx<{ n: number }[]>`

@@ -17,6 +17,7 @@ const ROUTES: { path: string; permission: Permission }[] = [
   { path: '/dashboard/packages', permission: 'packages:read' },
   { path: '/dashboard/payments', permission: 'payments:read' },
   { path: '/dashboard/payments/new', permission: 'payments:record' },
+  { path: '/dashboard/payments/:paymentId', permission: 'payments:read' },
   { path: '/dashboard/packages/new', permission: 'packages:write' },
   { path: '/dashboard/packages/:packageId', permission: 'packages:write' },
   { path: '/dashboard/routers', permission: 'routers:read' },
@@ -44,9 +45,11 @@ let othersCustomerId: string;
 before(async () => {
   office = await startBackOffice();
   const { sql } = office.db;
-  const [row] = await sql<{ customerId: string; packageId: string; routerId: string; staffId: string }[]>`
+  const [row] = await sql<{ customerId: string; packageId: string; routerId: string; staffId: string; paymentId: string }[]>`
     select
       (select c.id from customers c join staff s on s.id = c.reseller_id where s.email = ${demoEmail('reseller')} limit 1) as "customerId",
+      (select p.id from payments p join customers c on c.id = p.customer_id join staff s on s.id = c.reseller_id
+        where s.email = ${demoEmail('reseller')} order by p.received_at limit 1) as "paymentId",
       (select id from packages limit 1) as "packageId",
       (select id from routers limit 1) as "routerId",
       (select id from staff where email = ${demoEmail('support')}) as "staffId"`;

@@ -19,6 +19,8 @@ export async function loader(args: LoaderFunctionArgs) {
   return json({
     payment,
     checkout: daraja.checkout ?? null,
+    // TEMPORAL_UI_URL set: the workflow id links to its page there; otherwise only the id is shown.
+    workflowUrl: daraja.checkout && args.context.temporalUiUrl ? `${args.context.temporalUiUrl}/${encodeURIComponent(daraja.checkout.workflowId)}` : null,
     events: daraja.events.map((e) => ({ id: e.id, kind: e.kind, receivedAt: e.receivedAt, outcome: e.outcome, sourceIp: e.sourceIp, body: JSON.stringify(e.body, null, 2) })),
     canAllocate: me.can('payments:record') && payment.customerId === null && payment.reversedAt === null,
     canReverse: me.can('payments:record') && payment.reversedAt === null,
@@ -72,7 +74,7 @@ const METHOD_LABELS: Record<string, string> = {
 };
 
 export default function PaymentDetailPage() {
-  const { payment: p, checkout, events, canAllocate, canReverse, csrf } = useLoaderData<typeof loader>();
+  const { payment: p, checkout, workflowUrl, events, canAllocate, canReverse, csrf } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <>
@@ -113,7 +115,13 @@ export default function PaymentDetailPage() {
           <>
             <dt>Workflow</dt>
             <dd>
-              <code>{checkout.workflowId}</code> (Temporal UI)
+              {workflowUrl ? (
+                <a href={workflowUrl} target="_blank" rel="noreferrer">
+                  <code>{checkout.workflowId}</code> (Temporal UI)
+                </a>
+              ) : (
+                <code>{checkout.workflowId}</code>
+              )}
             </dd>
           </>
         ) : null}
