@@ -15,7 +15,7 @@ export interface SendSmsInput {
   phone: string;
   /** An event template (tenant override from `sms_templates`, else the default), or `custom` with `body`. */
   template: TemplateKey | 'custom';
-  /** For an event template with a `customerId`, the customer's own language wins; this is the fallback. */
+  /** Absent with a `customerId`: the customer's language (`notify` always passes it); else English. */
   language?: SmsLanguage;
   params: Record<string, string | number>;
   /** For `template: 'custom'` (campaigns): the text, which may use the placeholders in `params`. */
@@ -54,8 +54,8 @@ export function createSmsActivities({ sql, gateway }: { sql: Sql; gateway: SmsGa
         return renderTemplate(input.body, input.params, Object.keys(input.params));
       }
       if (!isTemplateKey(input.template)) throw new TemplateError(`unknown template ${String(input.template)}`);
-      const customer = input.customerId ? await smsQueries.customerPreferences(sql, input.tenantId, input.customerId) : undefined;
-      const language: SmsLanguage = customer?.language ?? input.language ?? 'en';
+      const customer = !input.language && input.customerId ? await smsQueries.customerPreferences(sql, input.tenantId, input.customerId) : undefined;
+      const language: SmsLanguage = input.language ?? customer?.language ?? 'en';
       const override = await smsQueries.templateOverride(sql, input.tenantId, input.template, language);
       return renderTemplate(override ?? DEFAULT_TEMPLATES[input.template][language], input.params, TEMPLATE_VARIABLES[input.template]);
     } catch (err) {

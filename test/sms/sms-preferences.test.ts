@@ -36,20 +36,21 @@ after(async () => {
 const activities = () => createSmsActivities({ sql: db.sql, gateway: createAfricasTalkingGateway({ username: SIM_USERNAME, apiKey: SIM_API_KEY, baseUrl: sim.url }) });
 const inbox = (phone: string) => sim.messages().filter((m) => m.number === `+${phone}`).map((m) => m.text);
 
-test('a customer whose language is sw gets the Swahili template with their data, whatever the caller passed', async () => {
+test('a customer whose language is sw gets the Swahili template with their data', async () => {
   const { tenantId, customers } = await createTenant(db.sql, { customers: 2 });
   const [sw, en] = customers as [{ id: string; phone: string }, { id: string; phone: string }];
   await db.sql`update customers set language = 'sw' where id = ${sw.id}`;
   const params = { name: 'Wanjiku1', amount: '2,500', account: 'MT00001', receipt: 'SLK4H7Q2ZP', expiry: '24 Dec 2026' };
   const acts = activities();
 
-  const viaSend = await runActivity(acts.sendSms, { tenantId, customerId: sw.id, phone: sw.phone, template: 'payment_received', language: 'en', params, idempotencyKey: 'pay:sw:1' });
+  // sendSms without a language: the customer's.
+  const viaSend = await runActivity(acts.sendSms, { tenantId, customerId: sw.id, phone: sw.phone, template: 'payment_received', params, idempotencyKey: 'pay:sw:1' });
   assert.equal(viaSend.failure, undefined);
   const swahili = renderTemplate(DEFAULT_TEMPLATES.payment_received.sw, params, TEMPLATE_VARIABLES.payment_received);
   assert.equal(swahili, 'Mpendwa Wanjiku1, tumepokea KES 2,500 kwa akaunti MT00001 (M-Pesa SLK4H7Q2ZP). Intaneti yako iko hai hadi 24 Dec 2026. Asante.');
   assert.deepEqual(inbox(sw.phone), [swahili]);
 
-  // notify: phone and language from the customer; a tenant's own Swahili text wins over the default.
+  // notify: phone and language always from the customer; a tenant's own Swahili text wins over the default.
   await db.sql`insert into sms_templates (tenant_id, key, language, body) values (${tenantId}, 'reconnected', 'sw', 'Hongera {{name}}! Uko hewani kwa {{package}} hadi {{expiry}}.')`;
   const reconnect = await runActivity(acts.notify, { tenantId, customerId: sw.id, template: 'reconnected', params: { name: 'Wanjiku1', package: '10 Mbps', expiry: '1 Jan 2027' }, idempotencyKey: 'reconnect:sw:1' });
   assert.equal(reconnect.value?.outcome, 'sent');
