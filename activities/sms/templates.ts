@@ -77,8 +77,11 @@ export const DEFAULT_TEMPLATES: Record<TemplateKey, Record<SmsLanguage, string>>
   },
 };
 
-/** Events that must wait out quiet hours (not urgent): reminders; everything else goes at once. */
-export const NON_URGENT_TEMPLATES: readonly TemplateKey[] = ['expiry_reminder', 'renewal', 'application_received', 'installation_scheduled'];
+/**
+ * Events that wait out quiet hours (not urgent): reminders and paperwork. Everything else answers something
+ * the customer just did or lost (a payment, a renewal, a suspension, a code) and goes at once.
+ */
+export const NON_URGENT_TEMPLATES: readonly TemplateKey[] = ['expiry_reminder', 'application_received', 'kyc_approved', 'kyc_rejected', 'installation_scheduled'];
 
 export class TemplateError extends Error {
   override name = 'TemplateError';
