@@ -57,21 +57,22 @@ export interface StkPaymentInput {
 export const mpesa = {
   /**
    * Stores a raw body before anything else. Returns the new event, or undefined when an event of this kind
-   * with this natural key is already stored (a duplicate delivery: acknowledge and do nothing).
+   * with this natural key is already stored (a duplicate delivery: acknowledge and do nothing). Only the id
+   * comes back: this is on every callback's acknowledgement path.
    */
   async insertEvent(
     tx: Tx,
     e: { kind: MpesaEventKind; naturalKey: string | null; body: unknown; sourceIp: string | null; tenantId?: string | null; outcome?: string; detail?: string },
-  ): Promise<MpesaEvent | undefined> {
+  ): Promise<Pick<MpesaEvent, 'id'> | undefined> {
     const processed = e.outcome !== undefined;
     // jsonb cannot hold a bare SQL null: scalars (a body of `null`, `5`, `"x"`) are wrapped so they are kept too.
     const body = e.body !== null && typeof e.body === 'object' ? e.body : { value: e.body ?? null };
-    const [row] = await tx<MpesaEvent[]>`
+    const [row] = await tx<Pick<MpesaEvent, 'id'>[]>`
       insert into mpesa_events (kind, natural_key, tenant_id, body, source_ip, outcome, detail, processed_at)
       values (${e.kind}, ${e.naturalKey}, ${e.tenantId ?? null}, ${tx.json(body as never)}, ${e.sourceIp}, ${e.outcome ?? null},
         ${e.detail?.slice(0, 500) ?? null}, ${processed ? tx`now()` : null})
       on conflict (kind, natural_key) where natural_key is not null do nothing
-      returning ${eventColumns(tx)}`;
+      returning id`;
     return row;
   },
 

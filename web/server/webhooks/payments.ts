@@ -21,6 +21,13 @@ export interface PaymentWebhookOptions {
   /** How often undelivered events are retried (default a minute). */
   redeliverEveryMs?: number;
   /**
+   * Deliveries run at most this many at a time (default 4), so a burst of callbacks cannot take every pooled
+   * connection from the acknowledgements (payments serialize on the receipt series anyway).
+   */
+  deliveryConcurrency?: number;
+  /** Stored events waiting beyond this many are left to the redelivery sweep instead of memory (default 20,000). */
+  maxQueuedDeliveries?: number;
+  /**
    * Source IPs/CIDRs allowed to call (PAYMENT_WEBHOOK_ALLOWED_IPS, comma-separated). Empty or unset: no IP
    * check. Checked against `request.ip`, which honours X-Forwarded-For because the app trusts its proxy.
    */
@@ -82,9 +89,45 @@ export const paymentWebhooks: FastifyPluginAsync<PaymentWebhookOptions> = async 
       .finally(() => inflight.delete(p));
     inflight.add(p);
   };
+  // Deliveries after the acknowledgement: a bounded number at a time, the rest queued in arrival order. The
+  // event is stored already, so anything not delivered here (queue full, process stopped) is swept later.
+  const deliveryConcurrency = Math.max(1, opts.deliveryConcurrency ?? 4);
+  const maxQueued = opts.maxQueuedDeliveries ?? 20_000;
+  const queue: { what: string; work: () => Promise<void> }[] = [];
+  let running = 0;
+  let closing = false;
+  let overflowWarned = 0;
+  const pump = () => {
+    while (!closing && running < deliveryConcurrency && queue.length > 0) {
+      const next = queue.shift()!;
+      running++;
+      background(next.what, async () => {
+        try {
+          await next.work();
+        } finally {
+          running--;
+          pump();
+        }
+      });
+    }
+  };
+  const deliver = (what: string, work: () => Promise<void>) => {
+    if (queue.length >= maxQueued) {
+      if (Date.now() - overflowWarned > 10_000) {
+        overflowWarned = Date.now();
+        log.warn({ queued: queue.length }, 'payment deliveries backed up; new events are left to the redelivery sweep');
+      }
+      return;
+    }
+    queue.push({ what, work });
+    pump();
+  };
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onClose', async () => {
     clearInterval(timer);
+    // Queued deliveries are dropped (their events stay unprocessed and are redelivered at the next start).
+    closing = true;
+    queue.length = 0;
     await Promise.allSettled([...inflight]);
   });
   // Events stored but not delivered — a previous process stopped after the 200, or Temporal or the database
@@ -162,7 +205,7 @@ export const paymentWebhooks: FastifyPluginAsync<PaymentWebhookOptions> = async 
     if (!got) return reply;
     const event = await mpesa.insertEvent(sql, { kind: 'stk_callback', naturalKey: got.parsed.checkoutRequestId, body: got.body, sourceIp: request.ip });
     await reply.send(STK_ACK);
-    if (event) background('STK callback', () => deliverStkCallback(opts, event.id, got.parsed));
+    if (event) deliver('STK callback', () => deliverStkCallback(opts, event.id, got.parsed));
     return reply;
   });
 
@@ -188,7 +231,7 @@ export const paymentWebhooks: FastifyPluginAsync<PaymentWebhookOptions> = async 
     const event = await mpesa.insertEvent(sql, { kind: 'c2b_confirmation', naturalKey: got.parsed.transId, body: got.body, sourceIp: request.ip });
     await reply.send(C2B_CONFIRM_ACK);
     if (event) {
-      background('C2B confirmation', async () => {
+      deliver('C2B confirmation', async () => {
         const delivered = await deliverPaymentToCustomer(sql, got.parsed);
         await mpesa.markEvent(sql, event.id, delivered.outcome, delivered.detail, delivered.tenantId);
       });
