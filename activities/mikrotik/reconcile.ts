@@ -39,7 +39,8 @@ function describe(error: unknown): string {
  * suspended, expired and cancelled ones: a disabled secret; the package profiles) with what the router
  * holds, fixes the drift through the gateway (upserts by name, so a retried pass changes nothing twice),
  * audits every fix as `router.drift_fixed`, reports unknown secrets without deleting them, and records a
- * `router_reconciliations` row.
+ * `router_reconciliations` row. Hotspot subscriptions are treated alike with `/ip/hotspot/user` (users of
+ * lapsed subscriptions are disabled; their live hotspot sessions are not ended yet).
  *
  * Listing `/ppp/secret` is not part of the gateway, so this keeps a small pool of its own for that read:
  * `close()` it when the worker stops.
@@ -64,10 +65,14 @@ export function createReconcileActivities({ sql, encryptionKey, gateway, poolOpt
       const errors: string[] = [];
       const fixes: { name: string; what: string }[] = [];
       let actual: RouterSecret[] | undefined;
+      let actualHotspot: RouterSecret[] = [];
       if ('target' in loaded) {
         try {
+          const toSecret = (r: Record<string, string>): RouterSecret => ({ name: r.name ?? '', profile: r.profile ?? 'default', disabled: r.disabled === 'true' || r.disabled === 'yes', comment: r.comment ?? null });
           const rows = await listPool.run(loaded.target, 'listing PPPoE secrets', (s) => s.write('/ppp/secret/print', ['=.proplist=name,profile,disabled,comment']));
-          actual = rows.map((r) => ({ name: r.name ?? '', profile: r.profile ?? 'default', disabled: r.disabled === 'true' || r.disabled === 'yes', comment: r.comment ?? null }));
+          const hotspotRows = await listPool.run(loaded.target, 'listing hotspot users', (s) => s.write('/ip/hotspot/user/print', ['=.proplist=name,profile,disabled,comment']));
+          actual = rows.map(toSecret);
+          actualHotspot = hotspotRows.map(toSecret);
         } catch (error) {
           errors.push(`unreachable: ${describe(error)}`);
         }
@@ -79,7 +84,8 @@ export function createReconcileActivities({ sql, encryptionKey, gateway, poolOpt
         return { ...empty, outcome: 'unreachable', reconciliationId, errors };
       }
 
-      const desired = (await routerHealth.desiredSecrets(sql, ref.tenantId, ref.routerId)).filter((d) => d.packageKind === 'pppoe');
+      const all = await routerHealth.desiredSecrets(sql, ref.tenantId, ref.routerId);
+      const desired = all.filter((d) => d.packageKind === 'pppoe');
       const onRouter = new Map(actual.map((s) => [s.name, s]));
 
       // Package profiles first: a secret naming a missing profile is refused by the router.
@@ -132,16 +138,60 @@ export function createReconcileActivities({ sql, encryptionKey, gateway, poolOpt
         }
       }
 
+      // Hotspot subscriptions: a user per subscription, enabled with its package profile while active.
+      const hotspotDesired = all.filter((d) => d.packageKind === 'hotspot');
+      const hotspotOnRouter = new Map(actualHotspot.map((u) => [u.name, u]));
+      const hotspotProfiles = new Map<string, string>();
+      for (const packageId of new Set(hotspotDesired.filter((d) => d.status === 'active').map((d) => d.packageId))) {
+        try {
+          const p = await packages.get(sql, ref.tenantId, packageId);
+          if (!p) continue;
+          await router.ensureHotspotProfile({ ...ref, packageId });
+          hotspotProfiles.set(packageId, routerProfileName(p));
+        } catch (error) {
+          errors.push(`hotspot profile for package ${packageId}: ${describe(error)}`);
+        }
+      }
+      for (const d of hotspotDesired) {
+        const name = d.serviceUsername;
+        const current = hotspotOnRouter.get(name);
+        const what = `hotspot:${name}`;
+        try {
+          if (d.status === 'active') {
+            const profile = hotspotProfiles.get(d.packageId);
+            if (!profile || (current && !current.disabled && current.profile === profile)) continue;
+            await router.upsertHotspotUser({ ...ref, name, passwordEnc: d.passwordEnc, profile, disabled: false, comment: d.accountNumber });
+            const fixKind = !current ? 'created' : current.profile !== profile ? 'profile_fixed' : 'enabled';
+            if (fixKind === 'created') counts.created++;
+            if (fixKind === 'profile_fixed') counts.profileFixed++;
+            if (current?.disabled) counts.enabled++;
+            fixes.push({ name: what, what: fixKind });
+            await fix(ref, what, current ? { user: name, profile: current.profile, disabled: current.disabled } : { user: name, present: false }, { profile, disabled: false, subscriptionId: d.subscriptionId, fix: fixKind });
+          } else if (OFF_STATUSES.has(d.status) && current && !current.disabled) {
+            await router.upsertHotspotUser({ ...ref, name, passwordEnc: d.passwordEnc, profile: current.profile, disabled: true });
+            counts.disabled++;
+            fixes.push({ name: what, what: 'disabled' });
+            await fix(ref, what, { user: name, disabled: false }, { disabled: true, subscriptionStatus: d.status, subscriptionId: d.subscriptionId, fix: 'disabled' });
+          }
+        } catch (error) {
+          errors.push(`${what}: ${describe(error)}`);
+        }
+      }
+
       const known = new Set(desired.map((d) => d.serviceUsername));
-      const extras = actual.map((s) => s.name).filter((n) => !known.has(n)).sort();
+      const knownHotspot = new Set(hotspotDesired.map((d) => d.serviceUsername));
+      const extras = [
+        ...actual.map((s) => s.name).filter((n) => !known.has(n)),
+        ...actualHotspot.map((u) => u.name).filter((n) => !knownHotspot.has(n)).map((n) => `hotspot:${n}`),
+      ].sort();
       counts.extrasReported = extras.length;
       const reconciliationId = await routerHealth.recordReconciliation(sql, ref.tenantId, ref.routerId, {
         ...counts,
         startedAt,
         errors,
-        details: { outcome: 'done', fixes, extras, profilesEnsured: profiles.size, secretsOnRouter: actual.length, subscriptions: desired.length },
+        details: { outcome: 'done', fixes, extras, profilesEnsured: profiles.size + hotspotProfiles.size, secretsOnRouter: actual.length, hotspotUsersOnRouter: actualHotspot.length, subscriptions: all.length },
       });
-      return { ...counts, outcome: 'done', reconciliationId, profilesEnsured: profiles.size, extras, errors };
+      return { ...counts, outcome: 'done', reconciliationId, profilesEnsured: profiles.size + hotspotProfiles.size, extras, errors };
     },
   };
   return { activities, close: () => listPool.close() };

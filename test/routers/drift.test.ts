@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { routerProfileName } from '../../activities/mikrotik/activities';
 import type { RouterTarget } from '../../activities/mikrotik/gateway';
 import { createRouterOsGateway } from '../../activities/mikrotik/routeros-gateway';
-import { decryptSecret } from '../../db/encryption';
+import { decryptSecret, encryptSecret } from '../../db/encryption';
 import { CORE_TASK_QUEUE } from '../../temporal/task-queues';
 import { routerReconcileId } from '../../temporal/router-workflows';
 import { lastReconcileQuery, reconcileNowUpdate, routerReconcile } from '../../workflows/router-reconcile';
@@ -119,5 +119,37 @@ test('a reconcile pass brings the router in line, and the next one repairs drift
     select created, disabled, extras_reported as extras from router_reconciliations where router_id = ${routerId} order by id desc limit 1`;
   assert.deepEqual({ ...rows[0] }, { created: 1, disabled: 1, extras: 1 });
 
-  await handle.terminate('test done');
+});
+
+test('hotspot subscriptions: a missing user is created with its package profile, a lapsed one disabled', { timeout: 60_000 }, async () => {
+  const { temporal, tenantId, routerId, db, sim } = rig;
+  const [pkg] = await db.sql<{ id: string }[]>`select id from packages where tenant_id = ${tenantId} and kind = 'hotspot' order by sort_order limit 1`;
+  const customers = await db.sql<{ id: string }[]>`select id from customers where tenant_id = ${tenantId} order by account_number limit 2`;
+  for (const [i, status] of (['active', 'expired'] as const).entries()) {
+    await db.sql`insert into subscriptions (tenant_id, customer_id, package_id, router_id, service_username, service_password_enc, status)
+      values (${tenantId}, ${customers[i]!.id}, ${pkg!.id}, ${routerId}, ${`hs-${status}`}, ${encryptSecret(`hs-pw-${i}`, testSecrets.encryptionKey)}, ${status})`;
+  }
+  // The lapsed user is still enabled on the router.
+  await behindTheBack.upsertHotspotUser(target, { name: 'hs-expired', password: 'hs-pw-1', profile: 'default' });
+
+  const handle = temporal.env.client.workflow.getHandle(routerReconcileId(tenantId, routerId));
+  await handle.terminate('restart').catch(() => undefined);
+  const fresh = await temporal.env.client.workflow.start(routerReconcile, {
+    taskQueue: CORE_TASK_QUEUE,
+    workflowId: routerReconcileId(tenantId, routerId),
+    args: [{ tenantId, routerId, intervalSeconds: 3600 }],
+  });
+  await waitFor(async () => (await fresh.query(lastReconcileQuery)) !== null, 60_000, 'the first pass');
+  const first = (await fresh.query(lastReconcileQuery))!;
+  assert.deepEqual(first.errors, []);
+  assert.deepEqual({ c: first.created, d: first.disabled }, { c: 1, d: 1 });
+
+  const users = new Map(sim.controls.state().menus['/ip/hotspot/user']!.map((u) => [u.name, u]));
+  assert.equal(users.get('hs-active')?.profile, `mtandao-${pkg!.id.slice(0, 8)}`);
+  assert.equal(users.get('hs-active')?.disabled, 'false');
+  assert.equal(users.get('hs-active')?.password, 'hs-pw-0');
+  assert.equal(users.get('hs-expired')?.disabled, 'true');
+  const again = await fresh.executeUpdate(reconcileNowUpdate);
+  assert.deepEqual({ c: again.created, e: again.enabled, d: again.disabled, p: again.profileFixed }, { c: 0, e: 0, d: 0, p: 0 });
+  await fresh.terminate('test done');
 });
