@@ -96,7 +96,8 @@ try {
       const lost = Math.max(0, load.acked - events!.distinct);
       const perSecond = Math.round(load.acked / (load.elapsedMs / 1000));
       say(`callbacks accepted ${perSecond}/s (${load.sent} sent, ${load.acked} acked, ${events!.stored} stored, ${lost} lost, ${load.failed} failed${load.timedOut ? `, stopped at the ${LOAD_LIMIT_MS / 1000} s limit` : ''}; concurrency ${CONCURRENCY})`);
-      say(`callback ack latency p50 ${load.p50.toFixed(1)} ms p99 ${load.p99.toFixed(1)} ms max ${load.max.toFixed(1)} ms`);
+      say(`callback ack latency p50 ${load.p50.toFixed(1)} ms p99 ${load.p99.toFixed(1)} ms max ${load.max.toFixed(1)} ms (all ${load.acked})`);
+      say(`callback ack latency after the first 500 p50 ${load.steadyP50.toFixed(1)} ms p99 ${load.steadyP99.toFixed(1)} ms`);
       say(`callbacks recorded as payments ${pay!.payments} (${pay!.distinct} distinct receipts, ${events!.dupes} duplicate events)`);
       if (lost > 0 || load.failed > 0 || events!.stored !== events!.distinct || events!.dupes > 0 || pay!.payments !== load.acked || pay!.distinct !== pay!.payments) {
         failed = true;
@@ -142,6 +143,8 @@ interface LoadResult {
   elapsedMs: number;
   p50: number;
   p99: number;
+  steadyP50: number;
+  steadyP99: number;
   max: number;
   timedOut: boolean;
   errors: Record<string, number>;
