@@ -46,6 +46,8 @@ export const envSchema = z.object({
   WEB_HOST: z.string().min(1).default('127.0.0.1'),
   WEB_PORT: port.default(3000),
   PUBLIC_URL: z.string().url('must be a URL like https://isp.example.co.ke').optional(),
+  // Reverse proxies (IPs/CIDRs, comma-separated) whose X-Forwarded-For is believed; anyone else's is ignored.
+  TRUST_PROXY: z.string().regex(/^[\d.:a-fA-F/,\s]+$/, 'must be IP addresses or CIDRs separated by commas, e.g. 127.0.0.1,10.0.0.0/8').default('127.0.0.1,::1'),
   // Signs session and CSRF cookies. Rotating it signs everyone out.
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
   // AES-256 key (base64 of 32 bytes) for router and PPPoE passwords at rest. Losing it loses those passwords.

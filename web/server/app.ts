@@ -16,11 +16,17 @@ export interface AppDeps {
   log: Logger;
   remix: RemixMode;
   secrets: WebSecrets;
+  /** TRUST_PROXY: proxies whose X-Forwarded-For is believed (loopback by default). */
+  trustProxy?: string;
   /** PAYMENT_WEBHOOK_ALLOWED_IPS: comma-separated IPs/CIDRs allowed to call the payment webhooks; unset = any. */
   paymentWebhookAllowedIps?: string;
   /** From TEMPORAL_UI_URL: `<ui>/namespaces/<ns>/workflows`; pages link a workflow id as `<this>/<id>`. Unset: no link. */
   temporalUiUrl?: string;
 }
+
+// Only a proxy on this host is believed by default: a forwarded header from anyone else could forge the
+// client address that audit entries and the payment-callback allowlist rely on.
+const LOOPBACK_PROXY = '127.0.0.1,::1';
 
 const REQUEST_ID = /^[\w.-]{8,64}$/;
 
@@ -33,7 +39,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    trustProxy: true,
+    trustProxy: deps.trustProxy ?? LOOPBACK_PROXY,
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -11,6 +11,7 @@ export const webEnvSchema = requireSecretsInProduction(
     WEB_HOST: true,
     WEB_PORT: true,
     PUBLIC_URL: true,
+    TRUST_PROXY: true,
     SESSION_SECRET: true,
     SMS_WEBHOOK_TOKEN: true,
     ENCRYPTION_KEY: true,

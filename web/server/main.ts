@@ -14,6 +14,7 @@ const app = await buildApp({
   temporal,
   log,
   remix: config.NODE_ENV === 'production' ? 'build' : 'vite',
+  trustProxy: config.TRUST_PROXY,
   ...(config.PAYMENT_WEBHOOK_ALLOWED_IPS ? { paymentWebhookAllowedIps: config.PAYMENT_WEBHOOK_ALLOWED_IPS } : {}),
   ...(config.TEMPORAL_UI_URL
     ? { temporalUiUrl: `${config.TEMPORAL_UI_URL.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows` }
