@@ -129,5 +129,5 @@ test('stopping the worker closes its pooled router connections', async () => {
   assert.ok(sim.controls.state().connections > 0, 'the earlier upserts left pooled connections open');
   worker.shutdown();
   await running;
-  await waitFor(() => sim.controls.state().connections === 0, 5000, 'router connections closed');
+  await waitFor(() => sim.controls.state().connections === 0, 30_000, 'router connections closed');
 });

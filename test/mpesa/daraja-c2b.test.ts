@@ -53,7 +53,7 @@ test('register (v2) answers with the misspelt key; a payment brings validation, 
   assert.equal(ack.body.ResponseCode, '0');
 
   const transId = transIdOf('600984');
-  await waitFor(() => postsFor(transId).length === 2, 5000, 'validation and confirmation');
+  await waitFor(() => postsFor(transId).length === 2, 30_000, 'validation and confirmation');
   const [validation, confirmation] = postsFor(transId);
   assert.deepEqual([validation!.path, confirmation!.path], ['/c2b/validate', '/c2b/confirm']);
   for (const post of [validation!, confirmation!]) {
@@ -83,7 +83,7 @@ test('a payment the ValidationURL rejects (C2B000xx) gets no confirmation', asyn
     post.path === '/strict/validate' ? { status: 200, body: { ResultCode: 'C2B00012', ResultDesc: 'Rejected' } } : { status: 200, body: { ResultCode: 0, ResultDesc: 'Success' } };
   await rawPost(sim, '/mpesa/c2b/v1/simulate', payment('600985', { BillRefNumber: 'NO-SUCH-ACC' }));
   const transId = transIdOf('600985');
-  await waitFor(() => sim.transactions().c2b.find((t) => t.transId === transId)?.status === 'rejected', 5000, 'the rejection');
+  await waitFor(() => sim.transactions().c2b.find((t) => t.transId === transId)?.status === 'rejected', 30_000, 'the rejection');
   assert.equal(sim.transactions().c2b.find((t) => t.transId === transId)?.rejectedWith, 'C2B00012');
   assert.deepEqual(postsFor(transId).map((p) => p.path), ['/strict/validate']);
   assert.deepEqual(sim.deliveries(transId).map((d) => d.kind), ['c2b-validation']);
@@ -93,7 +93,7 @@ test('without a ValidationURL only the confirmation comes; v1 sends a SHA-256 of
   await clientFor(sim).registerC2bUrls({ shortCode: '600986', confirmationUrl: `${receiver.url}/till/confirm`, version: 'v1' });
   await rawPost(sim, '/mpesa/c2b/v1/simulate', payment('600986', { CommandID: 'CustomerBuyGoodsOnline', BillRefNumber: '' }));
   const transId = transIdOf('600986');
-  await waitFor(() => postsFor(transId).length === 1, 5000, 'the confirmation');
+  await waitFor(() => postsFor(transId).length === 1, 30_000, 'the confirmation');
   const body = postsFor(transId)[0]!.body as Record<string, string>;
   assert.equal(postsFor(transId)[0]!.path, '/till/confirm');
   assert.equal(body.TransactionType, 'Buy Goods');
@@ -109,8 +109,8 @@ test('an unreachable ValidationURL follows ResponseType: Completed confirms, Can
   await rawPost(sim, '/mpesa/c2b/v1/simulate', payment('600988'));
   const completed = transIdOf('600987');
   const cancelled = transIdOf('600988');
-  await waitFor(() => postsFor(completed).length === 1, 5000, 'the confirmation after an unreachable validator');
-  await waitFor(() => sim.transactions().c2b.find((t) => t.transId === cancelled)?.status === 'cancelled', 5000, 'the cancellation');
+  await waitFor(() => postsFor(completed).length === 1, 30_000, 'the confirmation after an unreachable validator');
+  await waitFor(() => sim.transactions().c2b.find((t) => t.transId === cancelled)?.status === 'cancelled', 30_000, 'the cancellation');
   assert.equal(postsFor(cancelled).length, 0);
 });
 
@@ -125,7 +125,7 @@ test('a payment to a shortcode with no registered URLs is acknowledged but notif
   const ack = await rawPost(sim, '/mpesa/c2b/v1/simulate', payment('600990'));
   assert.equal(ack.status, 200);
   const transId = transIdOf('600990');
-  await waitFor(() => sim.transactions().c2b.find((t) => t.transId === transId)?.status === 'unregistered', 5000, 'the payment to settle');
+  await waitFor(() => sim.transactions().c2b.find((t) => t.transId === transId)?.status === 'unregistered', 30_000, 'the payment to settle');
   assert.equal(sim.deliveries(transId).length, 0);
 });
 

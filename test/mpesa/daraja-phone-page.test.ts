@@ -47,7 +47,7 @@ test('a prompt waits on /_sim/phone until Approve is pressed; then the callback 
   assert.equal(res.status, 303);
   assert.match(res.headers.get('location') ?? '', /^\/_sim\/phone\?message=/);
 
-  await waitFor(() => callbackFor(checkoutRequestId) !== undefined, 5000, 'the callback');
+  await waitFor(() => callbackFor(checkoutRequestId) !== undefined, 30_000, 'the callback');
   const parsed = parseStkCallback(callbackFor(checkoutRequestId));
   assert.ok(parsed.paid);
   assert.equal(parsed.amountCents, 5000);
@@ -62,7 +62,7 @@ test('Cancel and Wrong PIN end the prompt with 1032 and 2001', async () => {
   const wrongPin = await push('0711 222 335');
   await press(cancelled.checkoutRequestId, 'cancelled');
   await press(wrongPin.checkoutRequestId, 'wrong-pin');
-  await waitFor(() => callbackFor(cancelled.checkoutRequestId) !== undefined && callbackFor(wrongPin.checkoutRequestId) !== undefined, 5000, 'both callbacks');
+  await waitFor(() => callbackFor(cancelled.checkoutRequestId) !== undefined && callbackFor(wrongPin.checkoutRequestId) !== undefined, 30_000, 'both callbacks');
   assert.equal(parseStkCallback(callbackFor(cancelled.checkoutRequestId)).resultCode, 1032);
   assert.equal(parseStkCallback(callbackFor(wrongPin.checkoutRequestId)).resultCode, 2001);
 });
@@ -93,7 +93,7 @@ test('switching manual mode off lets waiting prompts end on their own', async ()
   const res = await fetch(`${sim.url}/_sim/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ manual: false }) });
   assert.equal(res.status, 200);
   try {
-    await waitFor(() => callbackFor(checkoutRequestId) !== undefined, 5000, 'the scripted ending');
+    await waitFor(() => callbackFor(checkoutRequestId) !== undefined, 30_000, 'the scripted ending');
     assert.equal(parseStkCallback(callbackFor(checkoutRequestId)).resultCode, 0);
   } finally {
     sim.configure({ manual: true });

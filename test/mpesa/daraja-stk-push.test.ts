@@ -34,7 +34,7 @@ test('happy path: accepted at once, then the exact success callback arrives and 
   assert.match(accepted.checkoutRequestId, /^ws_CO_\d{14}\d{3}708374149$/);
   assert.equal(accepted.customerMessage, 'Success. Request accepted for processing');
 
-  await waitFor(() => callbacksFor(accepted.checkoutRequestId).length === 1, 5000, 'the callback');
+  await waitFor(() => callbacksFor(accepted.checkoutRequestId).length === 1, 30_000, 'the callback');
   const body = callbacksFor(accepted.checkoutRequestId)[0]!;
   const cb = body.Body.stkCallback;
   assert.deepEqual(Object.keys(body), ['Body']);
@@ -93,7 +93,7 @@ test('each test number ends the push with its ResultCode and no CallbackMetadata
   await Promise.all(
     cases.map(async ([lastFour, resultCode, resultDesc]) => {
       const accepted = await push(`071234${lastFour}`);
-      await waitFor(() => callbacksFor(accepted.checkoutRequestId).length === 1, 5000, `the ${lastFour} callback`);
+      await waitFor(() => callbacksFor(accepted.checkoutRequestId).length === 1, 30_000, `the ${lastFour} callback`);
       const body = callbacksFor(accepted.checkoutRequestId)[0]!;
       assert.deepEqual(Object.keys(body.Body.stkCallback), ['MerchantRequestID', 'CheckoutRequestID', 'ResultCode', 'ResultDesc']);
       assert.equal(body.Body.stkCallback.ResultCode, resultCode, `…${lastFour}`);
@@ -124,7 +124,7 @@ test('with duplicates on, the identical callback arrives twice (CheckoutRequestI
   sim.configure({ duplicateCallbacks: true });
   try {
     const accepted = await push('0712 345 671');
-    await waitFor(() => sim.deliveries(accepted.checkoutRequestId).filter((d) => d.outcome === 'delivered').length === 2, 5000, 'two callbacks');
+    await waitFor(() => sim.deliveries(accepted.checkoutRequestId).filter((d) => d.outcome === 'delivered').length === 2, 30_000, 'two callbacks');
     const [a, b] = callbacksFor(accepted.checkoutRequestId);
     assert.deepEqual(a, b);
     assert.equal(sim.stkPush(accepted.checkoutRequestId)?.callbackAttempts, 2);
@@ -138,7 +138,7 @@ test('with drops on, no callback is sent, yet STK Query knows the result', async
   sim.configure({ dropCallbacks: true });
   try {
     const accepted = await push('0712 345 672');
-    await waitFor(() => sim.stkPush(accepted.checkoutRequestId)?.status === 'completed', 5000, 'the push to end');
+    await waitFor(() => sim.stkPush(accepted.checkoutRequestId)?.status === 'completed', 30_000, 'the push to end');
     assert.deepEqual(sim.deliveries(accepted.checkoutRequestId).map((d) => d.outcome), ['dropped']);
     assert.equal(sim.stkPush(accepted.checkoutRequestId)?.callbackAttempts, 0);
     assert.deepEqual(await clientFor(sim).stkQuery(accepted.checkoutRequestId), { state: 'final', resultCode: 0, resultDesc: 'The service request is processed successfully.' });
@@ -163,8 +163,8 @@ test('per-push flags set through the control API override the global settings', 
     await control('POST', `/stk/${doubled.checkoutRequestId}/decision`, { outcome: 'success' });
     await control('POST', `/stk/${dropped.checkoutRequestId}/decision`, { outcome: 'success' });
 
-    await waitFor(() => callbacksFor(doubled.checkoutRequestId).length === 2, 5000, 'the doubled callback');
-    await waitFor(() => sim.deliveries(dropped.checkoutRequestId).length === 1, 5000, 'the dropped delivery record');
+    await waitFor(() => callbacksFor(doubled.checkoutRequestId).length === 2, 30_000, 'the doubled callback');
+    await waitFor(() => sim.deliveries(dropped.checkoutRequestId).length === 1, 30_000, 'the dropped delivery record');
     assert.equal(sim.deliveries(dropped.checkoutRequestId)[0]!.outcome, 'dropped');
     assert.equal(callbacksFor(dropped.checkoutRequestId).length, 0);
   } finally {
@@ -181,7 +181,7 @@ test('a callback the merchant answers with an error is recorded with its status 
     description: 'x',
     callbackUrl: `${receiver.url}/webhooks/broken`,
   });
-  await waitFor(() => sim.deliveries(accepted.checkoutRequestId)[0]?.outcome === 'failed', 5000, 'the delivery to fail');
+  await waitFor(() => sim.deliveries(accepted.checkoutRequestId)[0]?.outcome === 'failed', 30_000, 'the delivery to fail');
   const [delivery] = sim.deliveries(accepted.checkoutRequestId);
   assert.equal(delivery!.outcome, 'failed');
   assert.equal(delivery!.statusCode, 503);

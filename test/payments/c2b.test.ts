@@ -46,7 +46,7 @@ test('a paybill payment to a known account is credited to that customer once, ev
   const customer = await someCustomer(h, 3);
   const balance = await ledger.balance(h.db.sql, h.tenantId, customer.id);
   const transId = await simulate(customer.accountNumber.toLowerCase(), 750);
-  await waitFor(async () => (await moneyCounts(h, { externalRef: transId })).credits === 1, 10_000, 'C2B credited');
+  await waitFor(async () => (await moneyCounts(h, { externalRef: transId })).credits === 1, 30_000, 'C2B credited');
   const [payment] = await h.db.sql<{ customerId: string; method: string; amountCents: number }[]>`
     select customer_id as "customerId", method, amount_cents as "amountCents" from payments where external_ref = ${transId}`;
   assert.deepEqual(payment, { customerId: customer.id, method: 'mpesa_c2b', amountCents: 75_000 });
@@ -69,10 +69,10 @@ test('an unknown account is rejected by validation with C2B00012, and nothing is
   await register(true);
   const before = await moneyCounts(h);
   const transId = await simulate('ZZ99999');
-  await waitFor(async () => (await mpesa.events(h.db.sql, { kind: 'c2b_validation', naturalKey: transId })).length === 1, 5000, 'validation');
+  await waitFor(async () => (await mpesa.events(h.db.sql, { kind: 'c2b_validation', naturalKey: transId })).length === 1, 30_000, 'validation');
   const delivery = h.sim.deliveries(transId)[0];
   assert.ok(delivery);
-  await waitFor(() => h.sim.deliveries(transId).every((d) => d.outcome !== 'sending'), 5000);
+  await waitFor(() => h.sim.deliveries(transId).every((d) => d.outcome !== 'sending'), 30_000);
   const [event] = await mpesa.events(h.db.sql, { kind: 'c2b_validation', naturalKey: transId });
   assert.equal(event?.outcome, 'rejected');
   assert.equal(h.sim.deliveries(transId).length, 1, 'no confirmation follows a rejection');
@@ -82,7 +82,7 @@ test('an unknown account is rejected by validation with C2B00012, and nothing is
 test('without validation an unknown account lands in suspense: recorded once, no customer, no wallet credit', async () => {
   await register(false);
   const transId = await simulate('NOSUCH1');
-  await waitFor(async () => (await mpesa.events(h.db.sql, { kind: 'c2b_confirmation', naturalKey: transId }))[0]?.outcome === 'suspense', 10_000, 'suspense');
+  await waitFor(async () => (await mpesa.events(h.db.sql, { kind: 'c2b_confirmation', naturalKey: transId }))[0]?.outcome === 'suspense', 30_000, 'suspense');
   const rows = await h.db.sql<{ customerId: string | null }[]>`select customer_id as "customerId" from payments where external_ref = ${transId}`;
   assert.deepEqual([...rows], [{ customerId: null }]);
   assert.deepEqual(await moneyCounts(h, { externalRef: transId }), { payments: 1, credits: 0 });

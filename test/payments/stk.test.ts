@@ -51,7 +51,7 @@ test('the same callback delivered twice by the simulator (and three more times b
     const result = await handle.result();
     assert.equal(result.stage, 'paid');
     const checkout = await mpesa.checkoutByWorkflow(h.db.sql, workflowId);
-    await waitFor(() => h.sim.deliveries(checkout!.checkoutRequestId!).filter((d) => d.outcome === 'delivered').length === 2, 5000, 'both copies delivered');
+    await waitFor(() => h.sim.deliveries(checkout!.checkoutRequestId!).filter((d) => d.outcome === 'delivered').length === 2, 30_000, 'both copies delivered');
     const body = h.sim.deliveries(checkout!.checkoutRequestId!)[0]!.body;
     for (let i = 0; i < 3; i++) assert.deepEqual((await postJson(urls(h).stk, body)).body, { ResultCode: 0, ResultDesc: 'Accepted' });
     assert.deepEqual(await moneyCounts(h, { externalRef: result.receipt! }), { payments: 1, credits: 1 });
@@ -84,7 +84,7 @@ test('a dropped callback: the workflow falls back to STK Query and settles; the 
   const receipt = (dropped.body as { Body: { stkCallback: { CallbackMetadata: { Item: { Name: string; Value?: unknown }[] } } } }).Body.stkCallback.CallbackMetadata.Item.find(
     (i) => i.Name === 'MpesaReceiptNumber',
   )!.Value as string;
-  await waitFor(async () => (await moneyCounts(h, { externalRef: receipt })).payments === 1, 5000, 'receipt attached');
+  await waitFor(async () => (await moneyCounts(h, { externalRef: receipt })).payments === 1, 30_000, 'receipt attached');
   assert.deepEqual(await moneyCounts(h, { externalRef: receipt }), { payments: 1, credits: 1 });
   assert.deepEqual(await moneyCounts(h, { externalRef: checkoutRequestId }), { payments: 0, credits: 0 });
 });
@@ -130,7 +130,7 @@ test('a wrong path token is a 404 and stores nothing', async () => {
 test('a callback for a push we never made is acknowledged and parked as unknown', async () => {
   const body = { Body: { stkCallback: { MerchantRequestID: '1-2-3', CheckoutRequestID: 'ws_CO_never_made', ResultCode: 1032, ResultDesc: 'Request cancelled by user' } } };
   assert.equal((await postJson(urls(h).stk, body)).status, 200);
-  await waitFor(async () => (await mpesa.events(h.db.sql, { kind: 'stk_callback', naturalKey: 'ws_CO_never_made' }))[0]?.outcome === 'unknown_checkout', 5000);
+  await waitFor(async () => (await mpesa.events(h.db.sql, { kind: 'stk_callback', naturalKey: 'ws_CO_never_made' }))[0]?.outcome === 'unknown_checkout', 30_000);
 });
 
 test('no answer before the deadline: the workflow ends "timeout"; a paid callback arriving afterwards is still credited once', async () => {
@@ -152,7 +152,7 @@ test('no answer before the deadline: the workflow ends "timeout"; a paid callbac
   }
   // The customer approves on the handset after all; Daraja's callback reaches a workflow that has ended.
   h.sim.decide(checkoutRequestId, 'success');
-  await waitFor(async () => (await mpesa.checkoutByWorkflow(h.db.sql, workflowId))?.status === 'paid', 10_000, 'late credit');
+  await waitFor(async () => (await mpesa.checkoutByWorkflow(h.db.sql, workflowId))?.status === 'paid', 30_000, 'late credit');
   const checkout = await mpesa.checkoutByWorkflow(h.db.sql, workflowId);
   assert.match(checkout!.receipt ?? '', /^[A-Z0-9]{10}$/);
   assert.deepEqual(await moneyCounts(h, { externalRef: checkout!.receipt! }), { payments: 1, credits: 1 });

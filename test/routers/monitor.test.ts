@@ -35,6 +35,8 @@ test('a refusing router is sampled offline with an alert, and online again once 
     args: [{ tenantId, routerId, intervalSeconds: 1, iterationsPerRun: 4 }],
   });
   await waitFor(async () => (await status()) === 'online', 30_000, 'router online');
+  // The activity writes the database before the workflow has recorded its result: wait for both.
+  await waitFor(async () => (await handle.query(lastRouterSampleQuery))?.status === 'online', 30_000, 'sample recorded');
   const sample = (await handle.query(lastRouterSampleQuery))!;
   assert.equal(sample.status, 'online');
   assert.ok(sample.memoryTotalBytes && sample.memoryTotalBytes > 0);
@@ -44,8 +46,9 @@ test('a refusing router is sampled offline with an alert, and online again once 
   // The router goes down: open sessions die (!fatal), new connections are refused.
   await sim.controls.setFaults({ refuse: 'stop-listening', fatal: 'router rebooting' });
   await waitFor(async () => (await status()) === 'offline', 30_000, 'router offline');
-  await waitFor(async () => (await alerts()).length === 1, 10_000, 'offline alert');
+  await waitFor(async () => (await alerts()).length === 1, 30_000, 'offline alert');
   assert.deepEqual(await alerts(), ['router.offline']);
+  await waitFor(async () => (await handle.query(lastRouterSampleQuery))?.status === 'offline', 30_000, 'offline sample recorded');
   const offline = (await handle.query(lastRouterSampleQuery))!;
   assert.equal(offline.status, 'offline');
   assert.ok(offline.error, 'the sample says why');
@@ -54,7 +57,7 @@ test('a refusing router is sampled offline with an alert, and online again once 
 
   await sim.controls.clearFaults();
   await waitFor(async () => (await status()) === 'online', 30_000, 'router back online');
-  await waitFor(async () => (await alerts()).length === 2, 10_000, 'online alert');
+  await waitFor(async () => (await alerts()).length === 2, 30_000, 'online alert');
   assert.deepEqual(await alerts(), ['router.offline', 'router.online']);
   const [seen] = await db.sql<{ lastSeen: Date | null }[]>`select last_seen_at as "lastSeen" from routers where id = ${routerId}`;
   const lastSeen = seen?.lastSeen;

@@ -101,7 +101,7 @@ test('the campaign page pauses and resumes the running workflow', async () => {
   const before = sim.messages().length;
   const res = await visitor.submit('/dashboard/sms/new', { name: 'Everyone active', statuses: 'active', language: 'sw', body: 'Habari {{name}}, asante kwa kuwa mteja wetu.' });
   const campaignId = /\/dashboard\/sms\/([0-9a-f-]{36})$/.exec(String(res.headers.location))![1]!;
-  await waitFor(() => sim.messages().length > before, 10_000, 'sending started');
+  await waitFor(() => sim.messages().length > before, 30_000, 'sending started');
   const paused = await visitor.submit(`/dashboard/sms/${campaignId}`, { intent: 'pause' });
   assert.equal(paused.statusCode, 302);
   await waitFor(async () => (await smsCampaigns.get(db.sql, tenantId, campaignId))?.status === 'paused', 20_000, 'paused');

@@ -72,7 +72,7 @@ test('a campaign reaches exactly its audience once across a worker restart, paus
   await waitFor(() => sim.messages().length >= 35, 20_000, 'the new worker carries on');
   await handle.signal(pauseCampaignSignal);
   await waitFor(async () => (await handle.query(campaignProgressQuery)).status === 'paused', 20_000, 'paused');
-  await waitFor(async () => (await smsCampaigns.get(db.sql, tenantId, campaign.id))?.status === 'paused', 10_000, 'paused in the database');
+  await waitFor(async () => (await smsCampaigns.get(db.sql, tenantId, campaign.id))?.status === 'paused', 30_000, 'paused in the database');
   const whilePaused = sim.messages().length;
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal(sim.messages().length, whilePaused, 'nothing is sent while paused');

@@ -45,7 +45,7 @@ test('delivery reports from the simulator mark messages delivered or failed, onc
   assert.equal(ok.value?.status, 'sent');
   assert.equal(bad.value?.status, 'sent');
 
-  await waitFor(async () => sim.dlrs().filter((d) => d.outcome !== 'sending').length === 4, 10_000, 'four delivery reports (two duplicated)');
+  await waitFor(async () => sim.dlrs().filter((d) => d.outcome !== 'sending').length === 4, 30_000, 'four delivery reports (two duplicated)');
   assert.ok(sim.dlrs().every((d) => d.statusCode === 200));
 
   const delivered = await smsQueries.byIdempotencyKey(db.sql, 'dlr:ok');
