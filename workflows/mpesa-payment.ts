@@ -159,6 +159,7 @@ export async function mpesaPayment(input: MpesaPaymentInput): Promise<MpesaPayme
     resultDesc = callback!.resultDesc;
   } else {
     status = { ...status, stage: 'checking_with_mpesa', message: 'Checking with M-Pesa…' };
+    // Date.now() inside a workflow is the workflow's own clock (replay-safe), which is the time this window is about.
     const deadline = Date.now() + msOf(input.queryWindow ?? '3 minutes');
     let pause = msOf(input.queryBackoff ?? '5 seconds');
     while (resultCode === undefined && callback === undefined && Date.now() < deadline) {
