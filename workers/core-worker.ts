@@ -3,7 +3,7 @@ import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createMpesaActivities, type DarajaSettings } from '../activities/mpesa/activities';
 import { closeGatewayWithWorker, createRouterActivities } from '../activities/mikrotik/activities';
 import { createMonitorActivities } from '../activities/mikrotik/monitor';
-import { closeWithWorker, createReconcileActivities } from '../activities/mikrotik/reconcile';
+import { createReconcileActivities } from '../activities/mikrotik/reconcile';
 import { createRouterOsGateway } from '../activities/mikrotik/routeros-gateway';
 import { createPlatformActivities } from '../activities/platform';
 import { createAfricasTalkingGateway, createSmsActivities, type AfricasTalkingConfig } from '../activities/sms';
@@ -34,7 +34,6 @@ export interface CoreWorkerDeps {
 export async function createCoreWorker(deps: CoreWorkerDeps): Promise<Worker> {
   const encryptionKey = deps.encryptionKey ?? secretsFrom({}).encryptionKey;
   const routerGateway = createRouterOsGateway();
-  const reconcile = createReconcileActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway });
   const worker = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
@@ -45,10 +44,10 @@ export async function createCoreWorker(deps: CoreWorkerDeps): Promise<Worker> {
       ...(deps.sms ? createSmsActivities({ sql: deps.sql, gateway: createAfricasTalkingGateway(deps.sms) }) : {}),
       ...createRouterActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),
       ...createMonitorActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),
-      ...reconcile.activities,
+      ...createReconcileActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),
       ...(deps.daraja ? createMpesaActivities({ sql: deps.sql, daraja: deps.daraja }) : {}),
     },
     ...(deps.identity ? { identity: deps.identity } : {}),
   });
-  return closeWithWorker(closeGatewayWithWorker(worker, routerGateway), reconcile.close);
+  return closeGatewayWithWorker(worker, routerGateway);
 }

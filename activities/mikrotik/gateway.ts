@@ -167,6 +167,9 @@ export interface RouterGateway {
   /** Also ends that user's active hotspot sessions. */
   removeHotspotUser(router: RouterTarget, name: string): Promise<{ removed: number; kicked: number }>;
   loginHotspotDevice(router: RouterTarget, login: HotspotLogin): Promise<HotspotSession>;
+  /** Everything the router holds, for reconciliation against what the database says it should. */
+  listPppoeSecrets(router: RouterTarget): Promise<PppoeSecret[]>;
+  listHotspotUsers(router: RouterTarget): Promise<HotspotUser[]>;
   readActiveSessions(router: RouterTarget): Promise<ActiveSessions>;
   readHealth(router: RouterTarget): Promise<RouterHealth>;
   close(): Promise<void>;

@@ -1,10 +1,8 @@
-import type { Worker } from '@temporalio/worker';
 import type { Sql } from '../../db/client';
 import { audit } from '../../db/queries/audit';
 import { packages } from '../../db/queries/packages';
 import { routerHealth, type ReconcileCounts } from '../../db/queries/router-health';
 import { createRouterActivities, routerProfileName, type RouterRef } from './activities';
-import { ConnectionPool, type PoolOptions } from './connection-pool';
 import type { RouterGateway } from './gateway';
 import { loadRouterTarget, SYSTEM_ACTOR } from './monitor';
 
@@ -41,12 +39,8 @@ function describe(error: unknown): string {
  * audits every fix as `router.drift_fixed`, reports unknown secrets without deleting them, and records a
  * `router_reconciliations` row. Hotspot subscriptions are treated alike with `/ip/hotspot/user` (users of
  * lapsed subscriptions are disabled; their live hotspot sessions are not ended yet).
- *
- * Listing `/ppp/secret` is not part of the gateway, so this keeps a small pool of its own for that read:
- * `close()` it when the worker stops.
  */
-export function createReconcileActivities({ sql, encryptionKey, gateway, poolOptions = {} }: { sql: Sql; encryptionKey: Buffer; gateway: RouterGateway; poolOptions?: PoolOptions }) {
-  const listPool = new ConnectionPool({ maxPerRouter: 1, ...poolOptions });
+export function createReconcileActivities({ sql, encryptionKey, gateway }: { sql: Sql; encryptionKey: Buffer; gateway: RouterGateway }) {
   const router = createRouterActivities({ sql, encryptionKey, gateway });
 
   async function fix(ref: RouterRef, name: string, before: unknown, after: Record<string, unknown>): Promise<void> {
@@ -68,11 +62,9 @@ export function createReconcileActivities({ sql, encryptionKey, gateway, poolOpt
       let actualHotspot: RouterSecret[] = [];
       if ('target' in loaded) {
         try {
-          const toSecret = (r: Record<string, string>): RouterSecret => ({ name: r.name ?? '', profile: r.profile ?? 'default', disabled: r.disabled === 'true' || r.disabled === 'yes', comment: r.comment ?? null });
-          const rows = await listPool.run(loaded.target, 'listing PPPoE secrets', (s) => s.write('/ppp/secret/print', ['=.proplist=name,profile,disabled,comment']));
-          const hotspotRows = await listPool.run(loaded.target, 'listing hotspot users', (s) => s.write('/ip/hotspot/user/print', ['=.proplist=name,profile,disabled,comment']));
-          actual = rows.map(toSecret);
-          actualHotspot = hotspotRows.map(toSecret);
+          const toSecret = ({ name, profile, disabled, comment }: RouterSecret): RouterSecret => ({ name, profile, disabled, comment });
+          actual = (await gateway.listPppoeSecrets(loaded.target)).map(toSecret);
+          actualHotspot = (await gateway.listHotspotUsers(loaded.target)).map(toSecret);
         } catch (error) {
           errors.push(`unreachable: ${describe(error)}`);
         }
@@ -194,14 +186,7 @@ export function createReconcileActivities({ sql, encryptionKey, gateway, poolOpt
       return { ...counts, outcome: 'done', reconciliationId, profilesEnsured: profiles.size + hotspotProfiles.size, extras, errors };
     },
   };
-  return { activities, close: () => listPool.close() };
+  return activities;
 }
 
-export type ReconcileActivities = ReturnType<typeof createReconcileActivities>['activities'];
-
-/** Runs `close` once the worker has stopped (like closeGatewayWithWorker). */
-export function closeWithWorker(worker: Worker, close: () => Promise<void>): Worker {
-  const run = worker.run.bind(worker);
-  worker.run = () => run().finally(close);
-  return worker;
-}
+export type ReconcileActivities = ReturnType<typeof createReconcileActivities>;

@@ -127,6 +127,12 @@ export function createRouterOsGateway(options: PoolOptions = {}): RouterGateway 
       }
     },
 
+    async listPppoeSecrets(router) {
+      return pool.run(router, 'listing PPPoE secrets', async (s) => (await s.write('/ppp/secret/print')).map(toPppoeSecret));
+    },
+    async listHotspotUsers(router) {
+      return pool.run(router, 'listing hotspot users', async (s) => (await s.write('/ip/hotspot/user/print')).map(toHotspotUser));
+    },
     async readActiveSessions(router) {
       return pool.run(router, 'reading active sessions', async (s): Promise<ActiveSessions> => {
         const ppp = await s.write('/ppp/active/print');
