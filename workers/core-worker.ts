@@ -5,6 +5,7 @@ import { closeGatewayWithWorker, createRouterActivities } from '../activities/mi
 import { createMonitorActivities } from '../activities/mikrotik/monitor';
 import { createReconcileActivities } from '../activities/mikrotik/reconcile';
 import { createRouterOsGateway } from '../activities/mikrotik/routeros-gateway';
+import { createUsageActivities } from '../activities/mikrotik/usage';
 import { createPlatformActivities } from '../activities/platform';
 import { createAfricasTalkingGateway, createSmsActivities, type AfricasTalkingConfig } from '../activities/sms';
 import { secretsFrom } from '../config/env';
@@ -45,6 +46,7 @@ export async function createCoreWorker(deps: CoreWorkerDeps): Promise<Worker> {
       ...createRouterActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),
       ...createMonitorActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),
       ...createReconcileActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),
+      ...createUsageActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),
       ...(deps.daraja ? createMpesaActivities({ sql: deps.sql, daraja: deps.daraja }) : {}),
     },
     ...(deps.identity ? { identity: deps.identity } : {}),

@@ -4,3 +4,4 @@ export { smsCampaign } from './sms-campaign';
 export { mpesaPayment } from './mpesa-payment';
 export { routerMonitor } from './router-monitor';
 export { routerReconcile } from './router-reconcile';
+export { routerUsage } from './router-usage';
