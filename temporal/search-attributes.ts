@@ -8,8 +8,10 @@ export const AccountNumber = defineSearchAttributeKey('AccountNumber', SearchAtt
 export const Phone = defineSearchAttributeKey('Phone', SearchAttributeType.KEYWORD);
 export const LifecycleStage = defineSearchAttributeKey('LifecycleStage', SearchAttributeType.KEYWORD);
 export const RouterId = defineSearchAttributeKey('RouterId', SearchAttributeType.KEYWORD);
+/** When the customer's paid period ends: `ExpiresAt < "2026-12-01T00:00:00Z"` lists who lapses before December. */
+export const ExpiresAt = defineSearchAttributeKey('ExpiresAt', SearchAttributeType.DATETIME);
 
-export const searchAttributeKeys = [TenantId, CustomerId, AccountNumber, Phone, LifecycleStage, RouterId];
+export const searchAttributeKeys = [TenantId, CustomerId, AccountNumber, Phone, LifecycleStage, RouterId, ExpiresAt];
 
 /** `--search-attribute Name=Type` arguments for `temporal server start-dev`. */
 export function devServerSearchAttributeArgs(): string[] {

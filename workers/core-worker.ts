@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker } from '@temporalio/worker';
+import { createLifecycleActivities } from '../activities/lifecycle/activities';
 import { createMpesaActivities, type DarajaSettings } from '../activities/mpesa/activities';
 import { closeGatewayWithWorker, createRouterActivities } from '../activities/mikrotik/activities';
 import { createMonitorActivities } from '../activities/mikrotik/monitor';
@@ -35,6 +36,8 @@ export interface CoreWorkerDeps {
 export async function createCoreWorker(deps: CoreWorkerDeps): Promise<Worker> {
   const encryptionKey = deps.encryptionKey ?? secretsFrom({}).encryptionKey;
   const routerGateway = createRouterOsGateway();
+  const smsActivities = deps.sms ? createSmsActivities({ sql: deps.sql, gateway: createAfricasTalkingGateway(deps.sms) }) : undefined;
+  const routerActivities = createRouterActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway });
   const worker = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
@@ -42,8 +45,9 @@ export async function createCoreWorker(deps: CoreWorkerDeps): Promise<Worker> {
     workflowsPath: WORKFLOWS_PATH,
     activities: {
       ...createPlatformActivities({ sql: deps.sql }),
-      ...(deps.sms ? createSmsActivities({ sql: deps.sql, gateway: createAfricasTalkingGateway(deps.sms) }) : {}),
-      ...createRouterActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),
+      ...(smsActivities ?? {}),
+      ...routerActivities,
+      ...createLifecycleActivities({ sql: deps.sql, encryptionKey, router: routerActivities, ...(smsActivities ? { notify: smsActivities.notify } : {}) }),
       ...createMonitorActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),
       ...createReconcileActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),
       ...createUsageActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),

@@ -5,3 +5,4 @@ export { mpesaPayment } from './mpesa-payment';
 export { routerMonitor } from './router-monitor';
 export { routerReconcile } from './router-reconcile';
 export { routerUsage } from './router-usage';
+export { customerLifecycle } from './customer-lifecycle/workflow';

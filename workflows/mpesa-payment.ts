@@ -5,6 +5,7 @@ import {
   condition,
   defineQuery,
   defineSignal,
+  getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -12,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { MpesaActivities, StkCallbackPayload } from '../activities/mpesa/activities';
 import { CustomerId, Phone, TenantId } from '../temporal/search-attributes';
+import { paymentReceivedSignal, type PaymentNotice } from './customer-lifecycle/messages';
 
 export type MpesaPaymentStage = 'requesting' | 'waiting_for_customer' | 'checking_with_mpesa' | 'recording' | 'paid' | 'failed';
 
@@ -34,6 +36,8 @@ export interface MpesaPaymentInput {
   queryWindow?: Duration;
   /** First pause between queries, doubling up to 30 s (default 5 s). */
   queryBackoff?: Duration;
+  /** The workflow the payment is for (a customer lifecycle): signalled `paymentReceived` once it is recorded. */
+  ownerWorkflowId?: string;
 }
 
 export interface MpesaPaymentStatus {
@@ -198,6 +202,8 @@ export async function mpesaPayment(input: MpesaPaymentInput): Promise<MpesaPayme
       paymentId: recorded.paymentId,
       ...(recorded.receipt ? { receipt: recorded.receipt } : {}),
     };
+    // Only runs that name an owner issue this command, so histories from before the field replay unchanged.
+    if (input.ownerWorkflowId) await tellOwner(input.ownerWorkflowId, { paymentId: recorded.paymentId, amountCents: recorded.amountCents, method: 'mpesa_stk', receipt: recorded.receipt ?? null });
     return status;
   }
 
@@ -209,6 +215,14 @@ export async function mpesaPayment(input: MpesaPaymentInput): Promise<MpesaPayme
   });
   status = { stage: 'failed', checkoutRequestId, message: stkResultMessage(resultCode), ...(resultCode === undefined ? {} : { resultCode }) };
   return status;
+}
+
+async function tellOwner(ownerWorkflowId: string, notice: PaymentNotice): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(ownerWorkflowId).signal(paymentReceivedSignal, notice);
+  } catch {
+    // The owner has ended (terminated customer): the payment stays on the ledger for finance to refund.
+  }
 }
 
 /** Milliseconds of a Duration given as a number or as `90 seconds` / `3 minutes` / `500ms`. */

@@ -126,7 +126,7 @@ export function createMpesaActivities({ sql, daraja, client }: { sql: Sql; daraj
           ...(input.transactionTime ? { transactionTime: new Date(input.transactionTime) } : {}),
         }),
       );
-      return { paymentId: recorded.paymentId, created: recorded.created, receipt: recorded.checkout.receipt };
+      return { paymentId: recorded.paymentId, created: recorded.created, receipt: recorded.checkout.receipt, amountCents: recorded.amountCents };
     },
 
     /** Marks a push that ended without payment. */

@@ -20,6 +20,8 @@ export const TEMPLATE_VARIABLES = {
   welcome: ['name', 'account', 'package', 'username', 'password', 'paybill'],
   application_received: ['name', 'account'],
   voucher: ['code', 'package', 'amount', 'expiry'],
+  invoice_issued: ['name', 'amount', 'due', 'paybill', 'account'],
+  invoice_overdue: ['name', 'amount', 'fee', 'paybill', 'account'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type TemplateKey = keyof typeof TEMPLATE_VARIABLES;
@@ -74,6 +76,14 @@ export const DEFAULT_TEMPLATES: Record<TemplateKey, Record<SmsLanguage, string>>
   voucher: {
     en: 'Your voucher {{code}} gives you {{package}} for KES {{amount}}, valid until {{expiry}}.',
     sw: 'Vocha yako {{code}} inakupa {{package}} kwa KES {{amount}}, inatumika hadi {{expiry}}.',
+  },
+  invoice_issued: {
+    en: 'Dear {{name}}, your internet bill of KES {{amount}} is due on {{due}}. Pay to Paybill {{paybill}}, account {{account}}.',
+    sw: 'Mpendwa {{name}}, bili yako ya intaneti ya KES {{amount}} inadaiwa tarehe {{due}}. Lipa kwa Paybill {{paybill}}, akaunti {{account}}.',
+  },
+  invoice_overdue: {
+    en: 'Dear {{name}}, your internet bill is overdue and a late fee of KES {{fee}} was added. Pay KES {{amount}} to Paybill {{paybill}}, account {{account}} to avoid disconnection.',
+    sw: 'Mpendwa {{name}}, bili yako ya intaneti imepitwa na muda na ada ya KES {{fee}} imeongezwa. Lipa KES {{amount}} kwa Paybill {{paybill}}, akaunti {{account}} ili usikatiwe huduma.',
   },
 };
 

@@ -83,3 +83,6 @@ create table lifecycle_events (
   foreign key (tenant_id, customer_id) references customers (tenant_id, id)
 );
 create index lifecycle_events_customer on lifecycle_events (tenant_id, customer_id, at desc, id desc);
+
+-- Credits the workflow grants (proration, unused time at termination) are written once per step.
+alter table ledger_entries add column idempotency_key text unique;

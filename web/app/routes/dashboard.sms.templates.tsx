@@ -27,6 +27,8 @@ const TITLES: Record<TemplateKey, string> = {
   welcome: 'Welcome (PPPoE credentials)',
   application_received: 'Application received',
   voucher: 'Voucher',
+  invoice_issued: 'Invoice issued (postpaid)',
+  invoice_overdue: 'Invoice overdue (late fee)',
 };
 
 export async function loader(args: LoaderFunctionArgs) {
