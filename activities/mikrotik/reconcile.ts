@@ -14,6 +14,8 @@ export interface ReconcileResult extends ReconcileCounts {
   profilesEnsured: number;
   /** Secrets on the router that no subscription on it accounts for: reported, never deleted. */
   extras: string[];
+  /** Live PPPoE sessions of lapsed subscriptions ended this pass (with a disable, or alone when the secret was already off). */
+  kicked: number;
   errors: string[];
 }
 
@@ -36,7 +38,7 @@ function describe(error: unknown): string {
  * PPPoE subscriptions: an enabled secret with the package's profile and the sealed password;
  * suspended, expired and cancelled ones: a disabled secret; the package profiles) with what the router
  * holds, fixes the drift through the gateway (upserts by name, so a retried pass changes nothing twice),
- * audits every fix as `router.drift_fixed`, reports unknown secrets without deleting them, and records a
+ * audits every fix as `router.drift_fixed` (including kicking the live PPPoE session of a lapsed subscription whose secret is already off), reports unknown secrets without deleting them, and records a
  * `router_reconciliations` row. Hotspot subscriptions are treated alike with `/ip/hotspot/user` (users of
  * lapsed subscriptions are disabled; their live hotspot sessions are not ended yet).
  */
@@ -51,7 +53,7 @@ export function createReconcileActivities({ sql, encryptionKey, gateway }: { sql
     async reconcileRouter(ref: RouterRef): Promise<ReconcileResult> {
       const startedAt = new Date();
       const counts: ReconcileCounts = { created: 0, enabled: 0, disabled: 0, profileFixed: 0, extrasReported: 0 };
-      const empty = { ...counts, reconciliationId: null, profilesEnsured: 0, extras: [], errors: [] };
+      const empty = { ...counts, reconciliationId: null, profilesEnsured: 0, extras: [], errors: [], kicked: 0 };
       const loaded = await loadRouterTarget(sql, encryptionKey, ref);
       if ('missing' in loaded && loaded.missing === 'gone') return { ...empty, outcome: 'gone' };
       if ('missing' in loaded && loaded.missing === 'disabled') return { ...empty, outcome: 'disabled' };
@@ -75,6 +77,15 @@ export function createReconcileActivities({ sql, encryptionKey, gateway }: { sql
         const reconciliationId = await routerHealth.recordReconciliation(sql, ref.tenantId, ref.routerId, { ...counts, startedAt, errors, details: { outcome: 'unreachable' } });
         return { ...empty, outcome: 'unreachable', reconciliationId, errors };
       }
+
+      // A disabled secret does not end a session already up, so lapsed users can stay online until kicked.
+      let online = new Set<string>();
+      try {
+        if ('target' in loaded) online = new Set((await gateway.readActiveSessions(loaded.target)).pppoe.map((s) => s.name));
+      } catch (error) {
+        errors.push(`active sessions: ${describe(error)}`);
+      }
+      let kicked = 0;
 
       const all = await routerHealth.desiredSecrets(sql, ref.tenantId, ref.routerId);
       const desired = all.filter((d) => d.packageKind === 'pppoe');
@@ -120,10 +131,17 @@ export function createReconcileActivities({ sql, encryptionKey, gateway }: { sql
           } else if (OFF_STATUSES.has(d.status) && current && !current.disabled) {
             await router.setPppoeSecretEnabled({ ...ref, name, enabled: false });
             // Disabling does not end a live session: without the kick an expired customer stays online.
-            const { kicked } = await router.kickPppoeSession({ ...ref, name });
+            const ended = await router.kickPppoeSession({ ...ref, name });
+            kicked += ended.kicked;
             counts.disabled++;
             fixes.push({ name, what: 'disabled' });
-            await fix(ref, name, { secret: name, disabled: false }, { disabled: true, kicked, subscriptionStatus: d.status, subscriptionId: d.subscriptionId, fix: 'disabled' });
+            await fix(ref, name, { secret: name, disabled: false }, { disabled: true, kicked: ended.kicked, subscriptionStatus: d.status, subscriptionId: d.subscriptionId, fix: 'disabled' });
+          } else if (OFF_STATUSES.has(d.status) && online.has(name)) {
+            const ended = await router.kickPppoeSession({ ...ref, name });
+            if (ended.kicked === 0) continue;
+            kicked += ended.kicked;
+            fixes.push({ name, what: 'kicked' });
+            await fix(ref, name, { secret: name, disabled: current?.disabled ?? null, online: true }, { online: false, kicked: ended.kicked, subscriptionStatus: d.status, subscriptionId: d.subscriptionId, fix: 'kicked' });
           }
         } catch (error) {
           errors.push(`${name}: ${describe(error)}`);
@@ -181,9 +199,9 @@ export function createReconcileActivities({ sql, encryptionKey, gateway }: { sql
         ...counts,
         startedAt,
         errors,
-        details: { outcome: 'done', fixes, extras, profilesEnsured: profiles.size + hotspotProfiles.size, secretsOnRouter: actual.length, hotspotUsersOnRouter: actualHotspot.length, subscriptions: all.length },
+        details: { outcome: 'done', fixes, extras, kicked, profilesEnsured: profiles.size + hotspotProfiles.size, secretsOnRouter: actual.length, hotspotUsersOnRouter: actualHotspot.length, subscriptions: all.length },
       });
-      return { ...counts, outcome: 'done', reconciliationId, profilesEnsured: profiles.size + hotspotProfiles.size, extras, errors };
+      return { ...counts, outcome: 'done', reconciliationId, profilesEnsured: profiles.size + hotspotProfiles.size, extras, errors, kicked };
     },
   };
   return activities;

@@ -124,7 +124,10 @@ test('a reconcile pass brings the router in line, and the next one repairs drift
 test('hotspot subscriptions: a missing user is created with its package profile, a lapsed one disabled', { timeout: 60_000 }, async () => {
   const { temporal, tenantId, routerId, db, sim } = rig;
   const [pkg] = await db.sql<{ id: string }[]>`select id from packages where tenant_id = ${tenantId} and kind = 'hotspot' order by sort_order limit 1`;
-  const customers = await db.sql<{ id: string }[]>`select id from customers where tenant_id = ${tenantId} order by account_number limit 2`;
+  // A customer has at most one live subscription, so these go to customers without one.
+  const customers = await db.sql<{ id: string }[]>`select id from customers c where tenant_id = ${tenantId}
+    and not exists (select 1 from subscriptions s where s.tenant_id = c.tenant_id and s.customer_id = c.id and s.status <> 'cancelled') order by account_number limit 2`;
+  assert.equal(customers.length, 2, 'the demo seed has customers without a live subscription');
   for (const [i, status] of (['active', 'expired'] as const).entries()) {
     await db.sql`insert into subscriptions (tenant_id, customer_id, package_id, router_id, service_username, service_password_enc, status)
       values (${tenantId}, ${customers[i]!.id}, ${pkg!.id}, ${routerId}, ${`hs-${status}`}, ${encryptSecret(`hs-pw-${i}`, testSecrets.encryptionKey)}, ${status})`;
@@ -152,4 +155,42 @@ test('hotspot subscriptions: a missing user is created with its package profile,
   const again = await fresh.executeUpdate(reconcileNowUpdate);
   assert.deepEqual({ c: again.created, e: again.enabled, d: again.disabled, p: again.profileFixed }, { c: 0, e: 0, d: 0, p: 0 });
   await fresh.terminate('test done');
+});
+
+test('a lapsed subscriber still online behind an already-disabled secret is kicked, and the kick audited', { timeout: 60_000 }, async () => {
+  const { temporal, tenantId, routerId, db, sim } = rig;
+  // Active so far, so the first test's pass provisioned an enabled secret for it.
+  const [lapsing] = await db.sql<Sub[]>`select service_username as "serviceUsername", service_password_enc as "passwordEnc", package_id as "packageId", status
+    from subscriptions s where router_id = ${routerId} and status = 'active' and service_username <> ${active.serviceUsername}
+      and exists (select 1 from packages p where p.id = s.package_id and p.kind = 'pppoe')
+    order by service_username limit 1`;
+  assert.ok(lapsing);
+  const dial = sim.controls.dialPppoe({ name: lapsing.serviceUsername, password: decryptSecret(lapsing.passwordEnc, testSecrets.encryptionKey) });
+  assert.equal(dial.ok, true, JSON.stringify(dial));
+  // The secret is switched off when the subscription lapses, which leaves the live session up.
+  await db.sql`update subscriptions set status = 'suspended' where service_username = ${lapsing.serviceUsername}`;
+  await behindTheBack.setPppoeSecretEnabled(target, lapsing.serviceUsername, false);
+  assert.ok(sim.controls.state().menus['/ppp/active']!.some((s) => s.name === lapsing.serviceUsername));
+
+  const handle = await temporal.env.client.workflow.start(routerReconcile, {
+    taskQueue: CORE_TASK_QUEUE,
+    workflowId: `${routerReconcileId(tenantId, routerId)}-kick`,
+    args: [{ tenantId, routerId, intervalSeconds: 3600 }],
+  });
+  await waitFor(async () => (await handle.query(lastReconcileQuery)) !== null, 60_000, 'the pass');
+  const pass = (await handle.query(lastReconcileQuery))!;
+  assert.deepEqual(pass.errors, []);
+  assert.equal(pass.kicked, 1);
+  assert.equal(pass.disabled, 0, 'the secret was already disabled');
+  assert.ok(!sim.controls.state().menus['/ppp/active']!.some((s) => s.name === lapsing.serviceUsername), 'the lapsed subscriber is offline');
+  assert.equal(secrets().get(lapsing.serviceUsername)?.disabled, 'true');
+
+  const entries = await db.sql<{ fix: string; kicked: number; status: string }[]>`
+    select after->>'fix' as fix, (after->>'kicked')::int as kicked, after->>'subscriptionStatus' as status from audit_log
+    where tenant_id = ${tenantId} and action = 'router.drift_fixed' and entity_id = ${routerId} and after->>'secret' = ${lapsing.serviceUsername} and actor_label = 'system'
+    order by id desc limit 1`;
+  assert.deepEqual({ ...entries[0] }, { fix: 'kicked', kicked: 1, status: 'suspended' });
+  const again = await handle.executeUpdate(reconcileNowUpdate);
+  assert.equal(again.kicked, 0, 'nothing left to kick');
+  await handle.terminate('test done');
 });
