@@ -4,6 +4,7 @@ import { audit } from '../../../db/queries/audit';
 import { mpesa } from '../../../db/queries/mpesa';
 import { allocateSuspensePayment, paymentDetail, reversePayment } from '../../../db/queries/payments';
 import { formatKes } from '../../../domain/money';
+import { tellLifecycleOfPayment } from '../lifecycle/payments.server';
 import { formatKenyanPhone } from '../../../domain/phone';
 import { requireCsrf, requireStaff } from '../auth/guard.server';
 import { CsrfField, Field, FormError, SubmitButton } from '../components/form';
@@ -66,6 +67,10 @@ export async function action(args: ActionFunctionArgs) {
     return ok;
   });
   if (!done) return json({ errors: { _form: 'This payment is no longer in suspense' }, values }, { status: 409 });
+  const allocated = await paymentDetail(sql, me.tenant.id, paymentId);
+  if (allocated) {
+    await tellLifecycleOfPayment(args.context, { tenantId: me.tenant.id, customerId: customer.id, paymentId, amountCents: allocated.amountCents, method: allocated.method, receipt: allocated.externalRef });
+  }
   return redirect(`/dashboard/payments/${paymentId}`);
 }
 

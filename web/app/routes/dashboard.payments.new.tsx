@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { audit } from '../../../db/queries/audit';
 import { mpesa } from '../../../db/queries/mpesa';
 import { recordPayment } from '../../../db/queries/payments';
+import { tellLifecycleOfPayment } from '../lifecycle/payments.server';
 import { formatKes } from '../../../domain/money';
 import { requireCsrf, requireStaff } from '../auth/guard.server';
 import { CsrfField, Field, FormError, SelectField, SubmitButton } from '../components/form';
@@ -37,7 +38,7 @@ export async function action(args: ActionFunctionArgs) {
       recordedBy: me.actor.id,
       notes: p.notes,
     });
-    if (!recorded.created) return { duplicate: true as const };
+    if (!recorded.created) return { duplicate: true as const, paymentId: recorded.paymentId };
     await audit.record(tx, {
       tenantId: me.tenant.id,
       actor: me.actor,
@@ -46,11 +47,12 @@ export async function action(args: ActionFunctionArgs) {
       entityId: recorded.paymentId,
       after: { accountNumber: p.accountNumber, method: p.method, amountCents: p.amount, reference: p.reference, receivedAt: p.receivedAt.toISOString(), notes: p.notes },
     });
-    return { duplicate: false as const };
+    return { duplicate: false as const, paymentId: recorded.paymentId };
   });
   if (outcome.duplicate) {
     return invalid({ errors: { reference: `A ${p.method} payment with reference ${p.reference} is already recorded` }, values });
   }
+  await tellLifecycleOfPayment(args.context, { tenantId: me.tenant.id, customerId: customer.id, paymentId: outcome.paymentId, amountCents: p.amount, method: p.method, receipt: p.reference });
   return redirect(`/dashboard/payments?recorded=${encodeURIComponent(formatKes(p.amount))}`);
 }
 

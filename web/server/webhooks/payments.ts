@@ -9,6 +9,7 @@ import type { Logger } from '../../../config/logger';
 import type { Sql } from '../../../db/client';
 import { mpesa, type MpesaEventKind } from '../../../db/queries/mpesa';
 import { recordPayment, type RecordedPayment } from '../../../db/queries/payments';
+import { signalCustomerPayment } from '../../../temporal/customer-lifecycle';
 import type { TemporalClient } from '../../../temporal/client';
 import { stkCallbackSignal } from '../../../workflows/mpesa-payment';
 
@@ -234,6 +235,7 @@ export const paymentWebhooks: FastifyPluginAsync<PaymentWebhookOptions> = async 
       deliver('C2B confirmation', async () => {
         const delivered = await deliverPaymentToCustomer(sql, got.parsed);
         await mpesa.markEvent(sql, event.id, delivered.outcome, delivered.detail, delivered.tenantId);
+        await tellLifecycle(opts, delivered.payment, got.parsed.transId);
       });
     }
     return reply;
@@ -274,9 +276,23 @@ export async function redeliverUndelivered(opts: PaymentWebhookOptions, olderTha
       }
       const delivered = await deliverPaymentToCustomer(opts.sql, parsed.data);
       await mpesa.markEvent(opts.sql, event.id, delivered.outcome, delivered.detail, delivered.tenantId);
+      await tellLifecycle(opts, delivered.payment, parsed.data.transId);
     }
   }
   return events.length;
+}
+
+/**
+ * Hands a recorded payment to its customer's lifecycle workflow. Also after a duplicate: the first delivery
+ * may have died between recording and signalling, and the workflow ignores a payment it has applied.
+ */
+async function tellLifecycle(opts: PaymentWebhookOptions, payment: RecordedPayment | undefined, receipt: string): Promise<void> {
+  if (!payment?.customerId) return;
+  await signalCustomerPayment(opts.temporal, opts.sql, {
+    tenantId: payment.tenantId,
+    customerId: payment.customerId,
+    notice: { paymentId: payment.paymentId, amountCents: payment.amountCents, method: 'mpesa', receipt },
+  });
 }
 
 /** Registers the payment webhooks under `/api/webhooks/payments` in their own encapsulated context. */
@@ -355,6 +371,7 @@ async function deliverStkCallback(opts: PaymentWebhookOptions, eventId: number, 
       }),
     );
     await mpesa.markEvent(sql, eventId, recorded.created ? 'recorded_late' : 'receipt_attached', checkout.workflowId, checkout.tenantId);
+    await tellLifecycle(opts, recorded, cb.receipt);
   } else {
     await mpesa.markEvent(sql, eventId, 'late_failure', `${cb.resultCode} ${cb.resultDesc}`, checkout.tenantId);
   }
