@@ -134,9 +134,10 @@ export async function customerLifecycle(input: LifecycleInput): Promise<{ stage:
   const iso = (d: Date) => d.toISOString();
   const key = (step: string) => `${wfId}:c${st.cycle}:${step}`;
 
-  async function event(kind: string, summary: string, detail?: unknown) {
-    st.recentEvents = [{ at: iso(now()), kind, summary }, ...st.recentEvents].slice(0, RECENT_EVENTS);
-    await db.recordEvent({ ...ref, key: key(`${kind}:${Date.now()}`), at: iso(now()), kind, summary, ...(detail === undefined ? {} : { detail }) });
+  /** A timeline line, stamped `at` (default now): a timed step passes the instant its timer fired. */
+  async function event(kind: string, summary: string, detail?: unknown, at: Date = now()) {
+    st.recentEvents = [{ at: iso(at), kind, summary }, ...st.recentEvents].slice(0, RECENT_EVENTS);
+    await db.recordEvent({ ...ref, key: key(`${kind}:${at.getTime()}`), at: iso(at), kind, summary, ...(detail === undefined ? {} : { detail }) });
   }
 
   async function enterStage(stage: LifecycleStage, kind: string, summary: string, detail?: unknown) {
@@ -308,13 +309,14 @@ export async function customerLifecycle(input: LifecycleInput): Promise<{ stage:
   }
 
   async function remind(daysBefore: number) {
+    const firedAt = now();
     st.remindersSent.push(daysBefore);
     await refreshAccount();
     const due = Math.max(pkg!.priceCents - account!.balanceCents, 0);
     // Enough on the account already: it renews by itself at expiry, nothing to ask for.
     if (due === 0) return;
     await say('expiry_reminder', { days: daysBefore, amount: formatShillings(due), paybill: paybill(), package: pkg!.name, expiry: expiryText() }, `reminder:${daysBefore}`);
-    await event('reminder_sent', `Reminder: expires in ${daysBefore} day(s); KES ${formatShillings(due)} due`);
+    await event('reminder_sent', `Reminder: expires in ${daysBefore} day(s); KES ${formatShillings(due)} due`, undefined, firedAt);
   }
 
   async function expire() {
