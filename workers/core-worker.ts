@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker } from '@temporalio/worker';
+import { createHotspotActivities } from '../activities/hotspot/activities';
 import { createLifecycleActivities } from '../activities/lifecycle/activities';
 import { createMpesaActivities, type DarajaSettings } from '../activities/mpesa/activities';
 import { closeGatewayWithWorker, createRouterActivities } from '../activities/mikrotik/activities';
@@ -48,6 +49,7 @@ export async function createCoreWorker(deps: CoreWorkerDeps): Promise<Worker> {
       ...(smsActivities ?? {}),
       ...routerActivities,
       ...createLifecycleActivities({ sql: deps.sql, encryptionKey, router: routerActivities, ...(smsActivities ? { notify: smsActivities.notify } : {}) }),
+      ...createHotspotActivities({ sql: deps.sql, encryptionKey }),
       ...createMonitorActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),
       ...createReconcileActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),
       ...createUsageActivities({ sql: deps.sql, encryptionKey, gateway: routerGateway }),

@@ -5,4 +5,5 @@ export { mpesaPayment } from './mpesa-payment';
 export { routerMonitor } from './router-monitor';
 export { routerReconcile } from './router-reconcile';
 export { routerUsage } from './router-usage';
+export { hotspotPurchase } from './hotspot-purchase';
 export { customerLifecycle } from './customer-lifecycle/workflow';

@@ -127,6 +127,10 @@ export function createRouterActivities({ sql, encryptionKey, gateway = createRou
       });
     },
 
+    async kickHotspotSession(input: RouterRef & { name: string }) {
+      return gateway.kickHotspotSession(await target(input), input.name);
+    },
+
     async readActiveSessions(input: RouterRef) {
       return gateway.readActiveSessions(await target(input));
     },

@@ -167,6 +167,8 @@ export interface RouterGateway {
   /** Also ends that user's active hotspot sessions. */
   removeHotspotUser(router: RouterTarget, name: string): Promise<{ removed: number; kicked: number }>;
   loginHotspotDevice(router: RouterTarget, login: HotspotLogin): Promise<HotspotSession>;
+  /** Ends the user's active hotspot sessions but keeps the user (a guest's "log out"). */
+  kickHotspotSession(router: RouterTarget, name: string): Promise<{ kicked: number }>;
   /** Everything the router holds, for reconciliation against what the database says it should. */
   listPppoeSecrets(router: RouterTarget): Promise<PppoeSecret[]>;
   listHotspotUsers(router: RouterTarget): Promise<HotspotUser[]>;

@@ -103,6 +103,11 @@ export function createRouterOsGateway(options: PoolOptions = {}): RouterGateway 
       });
     },
 
+    async kickHotspotSession(router, name) {
+      checkName(name, 'hotspot user name');
+      return pool.run(router, `ending hotspot sessions of ${name}`, async (s) => ({ kicked: await removeWhere(s, '/ip/hotspot/active', [`?user=${name}`]) }));
+    },
+
     async loginHotspotDevice(router, login) {
       checkName(login.user, 'hotspot user name');
       if (!login.ip && !login.mac) throw refuse('a hotspot login needs the device IP or MAC address', ROUTER_FAILURES.invalidInput);

@@ -1,21 +1,15 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { useLoaderData } from '@remix-run/react';
-import { ServiceStatus } from '../components/service-status';
+import { Outlet } from '@remix-run/react';
 
-export const meta: MetaFunction = () => [{ title: 'Hotspot · Mtandao' }];
+/**
+ * The captive portal ships no JavaScript bundle (root.tsx leaves out <Scripts /> for `hydrate: false`): guests
+ * are on cheap phones and slow links, so every page is plain server-rendered HTML with forms and meta refresh.
+ */
+export const handle = { hydrate: false };
 
-export async function loader({ context }: LoaderFunctionArgs) {
-  return json({ readiness: await context.readiness() });
-}
-
-export default function Portal() {
-  const { readiness } = useLoaderData<typeof loader>();
+export default function HotspotLayout() {
   return (
-    <main className="page narrow">
-      <p className="brand">Mtandao</p>
-      <h1>Hotspot</h1>
-      <p>Guests arriving from a MikroTik hotspot pick a package and pay with M-Pesa here.</p>
-      <ServiceStatus readiness={readiness} />
+    <main className="page narrow hotspot">
+      <Outlet />
     </main>
   );
 }

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { hotspot } from '../../db/queries/hotspot';
+import { chapPassword, normalizeAccessCode } from '../../domain/hotspot';
+import { HOTSPOT_STATUS_QUERY, PAYMENT_STATUS_QUERY } from '../../web/app/hotspot/portal.server';
+import { hotspotStatusQuery } from '../../workflows/hotspot-purchase';
+import { paymentStatusQuery } from '../../workflows/mpesa-payment';
+import { waitFor } from '../support/wait';
+import { activeSessions, joinDevice, redirectParams, startHotspotRig, type HotspotRig } from './support';
+
+let rig: HotspotRig;
+before(async () => {
+  rig = await startHotspotRig();
+});
+after(async () => {
+  await rig?.close();
+});
+
+async function buy(device: { mac: string; ip: string }, phone: string, packageId = rig.packageIds.hour): Promise<{ status: number; location: string | null; body: string }> {
+  const res = await fetch(`${rig.webUrl}/hotspot?index&${redirectParams(rig, device)}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `${redirectParams(rig, device)}&package=${packageId}&phone=${encodeURIComponent(phone)}`,
+  });
+  return { status: res.status, location: res.headers.get('location'), body: await res.text() };
+}
+
+/** Waits for the purchase to reach `status`; on timeout the message carries the row and the workflow's own state. */
+async function until(purchaseId: string, status: string, ms = 60_000): Promise<void> {
+  try {
+    await waitFor(async () => (await hotspot.get(rig.db.sql, purchaseId))?.status === status, ms, `purchase ${status}`);
+  } catch (err) {
+    const row = await hotspot.get(rig.db.sql, purchaseId);
+    const state = await rig.temporal.env.client.workflow.getHandle(row!.workflowId).query(hotspotStatusQuery).catch((e: unknown) => String(e));
+    throw new Error(`${(err as Error).message}: ${JSON.stringify({ status: row?.status, failure: row?.failure, state })}`);
+  }
+}
+
+const page = async (path: string) => (await fetch(`${rig.webUrl}${path}`)).text();
+
+test('the web names the workflow queries as the workflows define them', () => {
+  assert.equal(HOTSPOT_STATUS_QUERY, hotspotStatusQuery.name);
+  assert.equal(PAYMENT_STATUS_QUERY, paymentStatusQuery.name);
+});
+
+test('CHAP: the portal answers like md5.js (facts §4.2 vector); codes avoid look-alike characters', () => {
+  assert.equal(chapPassword('\\371', '1234', '\\357\\015\\330\\013\\021\\234\\145\\245\\303\\253\\142\\246\\133\\175\\375\\316'), '0c3c003893ded05685588e8cb195ca66');
+  assert.equal(normalizeAccessCode(' k7m-4qx '), 'K7M4QX');
+  assert.equal(normalizeAccessCode('K7M4Q0'), undefined);
+});
+
+test('the portal lists the hotspot packages from a router redirect, with no script tags', async () => {
+  const device = joinDevice(rig, 1);
+  const html = await page(`/hotspot?${redirectParams(rig, device)}`);
+  assert.match(html, /Buy internet/);
+  assert.match(html, /1 hour/);
+  assert.match(html, /KES 10/);
+  assert.match(html, /7 days/);
+  assert.doesNotMatch(html, /<script/, 'no JavaScript on the portal page');
+  assert.match(html, new RegExp(`name="mac" value="${device.mac}"`));
+});
+
+test('pay → provisioned, device logged in through the API, code by SMS, status page with time left', async () => {
+  const device = joinDevice(rig, 2);
+  const res = await buy(device, '0712 300 021');
+  assert.equal(res.status, 302, res.body.slice(0, 300));
+  const purchaseId = /\/hotspot\/p\/([0-9a-f-]{36})$/.exec(res.location ?? '')![1]!;
+  await until(purchaseId, 'active');
+  const purchase = (await hotspot.get(rig.db.sql, purchaseId))!;
+  assert.match(purchase.accessCode ?? '', /^[2-9A-Z]{6}$/);
+  assert.ok(purchase.loggedInAt, 'logged in through the API');
+  assert.ok(activeSessions(rig).some((s) => s.user === purchase.accessCode && s['mac-address'] === device.mac), 'device in /ip/hotspot/active');
+  const html = await page(`/hotspot/p/${purchaseId}`);
+  assert.match(html, /Time left/);
+  assert.match(html, /59 min|1 h 00 min/);
+  assert.match(html, new RegExp(purchase.accessCode!));
+  await waitFor(() => rig.sms.messages().some((m) => m.number === '+254712300021' && m.text.includes(purchase.accessCode!)), 30_000, 'code SMS');
+});
+
+test('a cancelled prompt says so in plain words with a "Try again" link back to the packages', async () => {
+  const device = joinDevice(rig, 3);
+  const res = await buy(device, '0712 301 032');
+  const purchaseId = /\/hotspot\/p\/([0-9a-f-]{36})$/.exec(res.location ?? '')![1]!;
+  await until(purchaseId, 'unpaid');
+  const html = await page(`/hotspot/p/${purchaseId}`);
+  assert.match(html, /You cancelled the M-Pesa request/);
+  assert.match(html, /Try again/);
+  assert.match(html, /href="\/hotspot\?router=/);
+});
+
+test('a bad phone number is refused with a message; the same device is rate limited after five starts', async () => {
+  const device = joinDevice(rig, 4);
+  const bad = await buy(device, '12345');
+  assert.equal(bad.status, 400);
+  assert.match(bad.body, /Kenyan mobile number/);
+  for (let i = 0; i < 5; i++) await rig.db.sql`insert into hotspot_purchases (id, tenant_id, router_id, package_id, phone, amount_cents, mac, client_ip, workflow_id, status)
+    values (gen_random_uuid(), ${rig.tenantId}, ${rig.routerId}, ${rig.packageIds.hour}, '254712300009', 1000, ${device.mac}, '10.9.9.9', ${`x-${i}-${device.mac}`}, 'unpaid')`;
+  const limited = await buy(device, '0712 300 009');
+  assert.equal(limited.status, 429);
+  assert.match(limited.body, /Too many payment requests/);
+});
+
+test('a returning guest on a second device connects with the code', async () => {
+  const first = joinDevice(rig, 5);
+  const res = await buy(first, '0712 300 005', rig.packageIds.week);
+  const purchaseId = /\/hotspot\/p\/([0-9a-f-]{36})$/.exec(res.location ?? '')![1]!;
+  await until(purchaseId, 'active');
+  const code = (await hotspot.get(rig.db.sql, purchaseId))!.accessCode!;
+  const second = joinDevice(rig, 6);
+  const login = await fetch(`${rig.webUrl}/hotspot/code`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `${redirectParams(rig, second)}&code=${code.toLowerCase()}`,
+  });
+  assert.equal(login.status, 302, await login.text());
+  assert.equal(login.headers.get('location'), `/hotspot/p/${purchaseId}`);
+  assert.ok(activeSessions(rig).some((s) => s.user === code && s['mac-address'] === second.mac), 'second device online');
+  const wrong = await fetch(`${rig.webUrl}/hotspot/code`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `${redirectParams(rig, second)}&code=ZZZZZZ`,
+  });
+  assert.equal(wrong.status, 400);
+  assert.match(await wrong.text(), /not valid/);
+});
