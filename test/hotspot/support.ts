@@ -123,3 +123,17 @@ export function joinDevice(rig: HotspotRig, n: number): { mac: string; ip: strin
 export function activeSessions(rig: HotspotRig): { user: string; 'mac-address': string }[] {
   return (rig.router.controls.state().menus['/ip/hotspot/active'] ?? []) as unknown as { user: string; 'mac-address': string }[];
 }
+
+/**
+ * What the router's hotspot servlet does with hotspot/login.html: fills in `$(var)` and `$(var-esc)` (facts
+ * §4.1). The operator's two edits (portal address, router id) are applied too, as the download would.
+ */
+export function renderLoginHtml(template: string, portal: string, routerId: string, vars: Record<string, string>): string {
+  return template
+    .replaceAll('https://PORTAL.EXAMPLE', portal)
+    .replaceAll('ROUTER-ID', routerId)
+    .replace(/\$\(([a-z-]+?)(-esc)?\)/g, (_m, name: string, esc?: string) => {
+      const value = vars[name] ?? '';
+      return esc ? encodeURIComponent(value) : value;
+    });
+}
