@@ -12,6 +12,7 @@ const NAV: { to: string; label: string; permission: Permission }[] = [
   { to: '/dashboard/customers', label: 'Customers', permission: 'customers:read' },
   { to: '/dashboard/packages', label: 'Packages', permission: 'packages:read' },
   { to: '/dashboard/payments', label: 'Payments', permission: 'payments:read' },
+  { to: '/dashboard/hotspot', label: 'Hotspot', permission: 'payments:read' },
   { to: '/dashboard/routers', label: 'Routers', permission: 'routers:read' },
   { to: '/dashboard/sms', label: 'SMS', permission: 'sms:send' },
   { to: '/dashboard/staff', label: 'Staff', permission: 'staff:manage' },
