@@ -84,3 +84,14 @@ test('RBAC: technicians are refused, resellers do not see hotspot guests', async
   await reseller.signIn(demoEmail('reseller'));
   assert.equal((await reseller.get('/dashboard/hotspot')).statusCode, 404);
 });
+
+test('login.html for a router downloads with the portal address and the router id filled in', async () => {
+  const technician = new Visitor(office.app);
+  await technician.signIn(demoEmail('technician'));
+  const res = await technician.get(`/dashboard/routers/${routerIds[0]}/login.html`);
+  assert.equal(res.statusCode, 200);
+  assert.match(String(res.headers['content-disposition']), /login\.html/);
+  assert.match(res.body, new RegExp(`/hotspot\\?router=${routerIds[0]}&amp;mac=\\$\\(mac-esc\\)`));
+  assert.doesNotMatch(res.body, /PORTAL\.EXAMPLE|ROUTER-ID/);
+  assert.equal((await technician.get(`/dashboard/routers/${randomUUID()}/login.html`)).statusCode, 404);
+});
