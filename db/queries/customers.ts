@@ -1,7 +1,7 @@
 import type { Tx } from '../client';
 import { tenants } from './tenants';
 
-export const CUSTOMER_STATUSES = ['applied', 'kyc_review', 'rejected', 'installation', 'active', 'suspended', 'terminated'] as const;
+export const CUSTOMER_STATUSES = ['applied', 'kyc_review', 'rejected', 'installation', 'awaiting_payment', 'active', 'suspended', 'paused', 'terminated'] as const;
 export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
 
 export interface Customer {

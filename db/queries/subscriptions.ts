@@ -6,7 +6,7 @@ export interface CustomerSubscription {
   packageKind: 'pppoe' | 'hotspot';
   priceCents: number;
   serviceUsername: string;
-  status: 'pending' | 'active' | 'suspended' | 'expired' | 'cancelled';
+  status: 'pending' | 'active' | 'suspended' | 'paused' | 'expired' | 'cancelled';
   currentPeriodEnd: Date | null;
   expiresAt: Date | null;
   createdAt: Date;

@@ -14,6 +14,8 @@ const ROUTES: { path: string; permission: Permission }[] = [
   { path: '/dashboard/customers/:customerId/edit', permission: 'customers:write' },
   { path: '/dashboard/customers/import', permission: 'customers:import' },
   { path: '/dashboard/customers/export.csv', permission: 'customers:export' },
+  { path: '/dashboard/applications', permission: 'customers:kyc' },
+  { path: '/dashboard/installations', permission: 'installations:read' },
   { path: '/dashboard/packages', permission: 'packages:read' },
   { path: '/dashboard/payments', permission: 'payments:read' },
   { path: '/dashboard/payments/new', permission: 'payments:record' },

@@ -71,7 +71,7 @@ export function CustomerProfile({ customer }: { customer: Wire<Customer> }) {
   );
 }
 
-const SUBSCRIPTION_STATUS: Record<CustomerSubscription['status'], string> = { pending: 'Pending', active: 'Active', suspended: 'Suspended', expired: 'Expired', cancelled: 'Cancelled' };
+const SUBSCRIPTION_STATUS: Record<CustomerSubscription['status'], string> = { pending: 'Pending', active: 'Active', suspended: 'Suspended', paused: 'Paused', expired: 'Expired', cancelled: 'Cancelled' };
 
 export function Subscriptions({ rows }: { rows: Wire<CustomerSubscription>[] }) {
   if (rows.length === 0) return <EmptyState title="No subscriptions" />;

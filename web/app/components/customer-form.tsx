@@ -1,4 +1,5 @@
 import { Form } from '@remix-run/react';
+import type { ReactNode } from 'react';
 import { CUSTOMER_STATUSES, type Customer } from '../../../db/queries/customers';
 import { formatKenyanPhone } from '../../../domain/phone';
 import { CsrfField, Field, FormError, SelectField, SubmitButton } from './form';
@@ -7,11 +8,14 @@ import { STATUS_LABELS } from './labels';
 type Values = Record<string, string>;
 type Editable = Pick<Customer, 'firstName' | 'lastName' | 'phone' | 'email' | 'nationalId' | 'kraPin' | 'address' | 'latitude' | 'longitude' | 'status' | 'notes'>;
 
-/** Shared by "new customer" and "edit customer"; shows typed values back after a failed submit. */
-export function CustomerForm({ csrf, customer, errors, values, submitLabel }: { csrf: string; customer?: Editable; errors?: Record<string, string>; values?: Values; submitLabel: string }) {
+/**
+ * Shared by "new customer" and "edit customer"; shows typed values back after a failed submit. With
+ * `statusNote` the status is shown, not edited (the lifecycle workflow owns it); `children` go before the button.
+ */
+export function CustomerForm({ csrf, customer, errors, values, submitLabel, statusNote, multipart, children }: { csrf: string; customer?: Editable; errors?: Record<string, string>; values?: Values; submitLabel: string; statusNote?: string; multipart?: boolean; children?: ReactNode }) {
   const v = (key: string, fromCustomer: string | number | null | undefined) => values?.[key] ?? (fromCustomer === null || fromCustomer === undefined ? '' : String(fromCustomer));
   return (
-    <Form method="post" className="stack">
+    <Form method="post" className="stack" encType={multipart ? 'multipart/form-data' : undefined}>
       <CsrfField token={csrf} />
       <FormError errors={errors} />
       <div className="row">
@@ -29,8 +33,15 @@ export function CustomerForm({ csrf, customer, errors, values, submitLabel }: { 
         <Field name="latitude" label="Latitude" inputMode="decimal" placeholder="-1.2921" errors={errors} defaultValue={v('latitude', customer?.latitude)} />
         <Field name="longitude" label="Longitude" inputMode="decimal" placeholder="36.8219" errors={errors} defaultValue={v('longitude', customer?.longitude)} />
       </div>
-      <SelectField name="status" label="Status" required errors={errors} defaultValue={v('status', customer?.status ?? 'applied')} options={CUSTOMER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))} />
+      {statusNote ? (
+        <p className="field" data-testid="status-note">
+          Status: <strong>{customer ? STATUS_LABELS[customer.status] : STATUS_LABELS.kyc_review}</strong> · {statusNote}
+        </p>
+      ) : (
+        <SelectField name="status" label="Status" required errors={errors} defaultValue={v('status', customer?.status ?? 'applied')} options={CUSTOMER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))} />
+      )}
       <TextArea name="notes" label="Notes" errors={errors} defaultValue={v('notes', customer?.notes)} />
+      {children}
       <SubmitButton>{submitLabel}</SubmitButton>
     </Form>
   );

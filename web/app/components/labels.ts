@@ -6,8 +6,10 @@ export const STATUS_LABELS: Record<CustomerStatus, string> = {
   kyc_review: 'KYC review',
   rejected: 'Rejected',
   installation: 'Installation',
+  awaiting_payment: 'Awaiting first payment',
   active: 'Active',
   suspended: 'Suspended',
+  paused: 'Paused',
   terminated: 'Terminated',
 };
 

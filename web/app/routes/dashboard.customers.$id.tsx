@@ -1,5 +1,5 @@
-import { json, type LoaderFunctionArgs } from '@remix-run/node';
-import { Link, useLoaderData, useSearchParams } from '@remix-run/react';
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
+import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { audit } from '../../../db/queries/audit';
 import { customers } from '../../../db/queries/customers';
 import { ledger } from '../../../db/queries/ledger';
@@ -8,7 +8,10 @@ import { subscriptions } from '../../../db/queries/subscriptions';
 import { formatKes } from '../../../domain/money';
 import { requireStaff } from '../auth/guard.server';
 import { CustomerProfile, DuplicateWarning, History, Payments, Subscriptions } from '../components/customer-detail';
+import { LifecyclePanel } from '../components/lifecycle-panel';
 import { historyLine } from '../customers/history';
+import { lifecycleAction } from '../lifecycle/actions.server';
+import { lifecyclePanel } from '../lifecycle/panel.server';
 
 const HISTORY_ROWS = 50;
 
@@ -19,12 +22,13 @@ export async function loader(args: LoaderFunctionArgs) {
   const customer = await customers.get(sql, me.scope, args.params.id ?? '');
   if (!customer) throw new Response('No such customer', { status: 404 });
   const money = me.can('payments:read');
-  const [duplicates, subs, balanceCents, recentPayments, history] = await Promise.all([
+  const [duplicates, subs, balanceCents, recentPayments, history, lifecycle] = await Promise.all([
     customers.possibleDuplicates(sql, tenantId, { phone: customer.phone, nationalId: customer.nationalId, exceptId: customer.id }),
     subscriptions.forCustomer(sql, tenantId, customer.id),
     money ? ledger.balance(sql, tenantId, customer.id) : null,
     money ? payments.recentForCustomer(sql, tenantId, customer.id, 10) : null,
     me.can('audit:read') ? audit.list(sql, tenantId, { entityType: 'customer', entityId: customer.id, limit: HISTORY_ROWS, offset: 0 }) : null,
+    lifecyclePanel(args, me, customer),
   ]);
   // A reseller learns that a match exists, never who another reseller's customer is.
   const visible = duplicates.filter((d) => !me.scope.resellerId || d.resellerId === me.scope.resellerId);
@@ -45,11 +49,19 @@ export async function loader(args: LoaderFunctionArgs) {
     payments: recentPayments,
     history: history ? { rows: history.rows.map(historyLine), total: history.total } : null,
     canWrite: me.can('customers:write'),
+    lifecycle,
+    csrf: me.csrf,
   });
+}
+
+/** Lifecycle actions (suspend, pause, change package, terminate, start): lifecycle/actions.server.ts. */
+export async function action(args: ActionFunctionArgs) {
+  return lifecycleAction(args);
 }
 
 export default function CustomerDetail() {
   const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const c = data.customer;
   return (
@@ -66,8 +78,14 @@ export default function CustomerDetail() {
       </div>
       {params.get('created') ? <p className="notice notice-ok" role="status">Customer {c.accountNumber} created.</p> : null}
       {params.get('saved') ? <p className="notice notice-ok" role="status">Changes saved.</p> : null}
+      {params.get('lifecycle') === 'later' && !data.lifecycle.workflowId ? (
+        <p className="notice notice-bad" role="status" data-testid="lifecycle-later">
+          The customer is saved, but the workflow service could not be reached: the lifecycle starts later. Use “Start lifecycle” below once it is back.
+        </p>
+      ) : null}
       <DuplicateWarning visible={data.duplicates.visible} hidden={data.duplicates.hidden} />
       <CustomerProfile customer={c} />
+      <LifecyclePanel panel={data.lifecycle} account={c.accountNumber} csrf={data.csrf} result={result} />
       <h2>Subscriptions</h2>
       <Subscriptions rows={data.subscriptions} />
       {data.balanceCents !== null && data.payments ? (

@@ -1,8 +1,11 @@
-import { json, type LoaderFunctionArgs } from '@remix-run/node';
-import { Form, Link, useLoaderData } from '@remix-run/react';
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { applications } from '../../../db/queries/applications';
 import { CUSTOMER_STATUSES, customers } from '../../../db/queries/customers';
 import { formatKenyanPhone } from '../../../domain/phone';
-import { requireStaff } from '../auth/guard.server';
+import { requireCsrf, requireStaff } from '../auth/guard.server';
+import { CsrfField } from '../components/form';
+import { startMissingLifecycles } from '../lifecycle/start-many.server';
 import { filterQuery, listFilter } from '../customers/filter';
 import { formatEat, STATUS_LABELS } from '../components/labels';
 import { EmptyState, Pagination, pageFrom } from '../components/pagination';
@@ -13,7 +16,10 @@ export async function loader(args: LoaderFunctionArgs) {
   const filter = listFilter(url);
   const { page, limit, offset } = pageFrom(url);
   const { rows, total } = await customers.list(args.context.sql, me.scope, { ...filter, limit, offset });
+  const withoutLifecycle = me.can('customers:write') ? await applications.countWithoutLifecycle(args.context.sql, me.scope) : 0;
   return json({
+    csrf: me.csrf,
+    withoutLifecycle,
     rows,
     total,
     page,
@@ -24,8 +30,21 @@ export async function loader(args: LoaderFunctionArgs) {
   });
 }
 
+/** "Start lifecycles": imported customers, and any created while Temporal was down, get their workflow. */
+export async function action(args: ActionFunctionArgs) {
+  const me = await requireStaff(args, 'customers:write');
+  const form = await args.request.formData();
+  await requireCsrf(args, form);
+  const { started, failed } = await startMissingLifecycles(args.context, me);
+  const message = failed > 0 && started === 0 ? 'The workflow service cannot be reached just now. Try again in a minute.' : `Started ${started} lifecycle${started === 1 ? '' : 's'}${failed ? `; ${failed} could not start (try again)` : ''}.`;
+  return json({ ok: failed === 0, message }, { status: failed > 0 && started === 0 ? 503 : 200 });
+}
+
 export default function Customers() {
-  const { rows, total, page, filter, showReseller, can } = useLoaderData<typeof loader>();
+  const { rows, total, page, filter, showReseller, can, csrf, withoutLifecycle } = useLoaderData<typeof loader>();
+  const started = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const starting = navigation.state === 'submitting' && navigation.formMethod === 'POST';
   const filtered = Boolean(filter.search || filter.status);
   return (
     <>
@@ -37,6 +56,19 @@ export default function Customers() {
           {can.export ? <a href={`/dashboard/customers/export.csv${filterQuery(filter)}`} className="button secondary" download>Export CSV</a> : null}
         </div>
       </div>
+      {started ? (
+        <p className={`notice ${started.ok ? 'notice-ok' : 'notice-bad'}`} role="status" data-testid="start-lifecycles-result">
+          {started.message}
+        </p>
+      ) : null}
+      {withoutLifecycle > 0 ? (
+        <Form method="post" data-testid="start-lifecycles">
+          <CsrfField token={csrf} />
+          <button type="submit" className="secondary" disabled={starting} aria-busy={starting}>
+            {starting ? 'Starting…' : `Start lifecycles for ${withoutLifecycle} customer${withoutLifecycle === 1 ? '' : 's'} without one`}
+          </button>
+        </Form>
+      ) : null}
       <Form method="get" className="filters" role="search">
         <label>
           Search

@@ -12,7 +12,9 @@ import { invalid, parseForm } from '../forms/parse.server';
 
 export async function loader(args: LoaderFunctionArgs) {
   const me = await requireStaff(args, 'payments:record');
-  return json({ csrf: me.csrf, today: todayInNairobi() });
+  // The customer page's "Record a payment" link names the account.
+  const account = new URL(args.request.url).searchParams.get('account')?.trim().slice(0, 40) ?? '';
+  return json({ csrf: me.csrf, today: todayInNairobi(), account });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -57,7 +59,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function NewPayment() {
-  const { csrf, today } = useLoaderData<typeof loader>();
+  const { csrf, today, account } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors = result?.errors;
   const values: Record<string, string> = result?.values ?? {};
@@ -68,7 +70,7 @@ export default function NewPayment() {
       <Form method="post" className="stack" noValidate>
         <CsrfField token={csrf} />
         <FormError errors={errors} />
-        <Field name="accountNumber" label="Customer account number" errors={errors} defaultValue={values.accountNumber} required placeholder="MT00001" />
+        <Field name="accountNumber" label="Customer account number" errors={errors} defaultValue={values.accountNumber ?? account} required placeholder="MT00001" />
         <SelectField
           name="method"
           label="Method"

@@ -10,6 +10,8 @@ export const meta: MetaFunction = () => [{ title: 'Back office · Mtandao' }];
 const NAV: { to: string; label: string; permission: Permission }[] = [
   { to: '/dashboard', label: 'Overview', permission: 'overview:view' },
   { to: '/dashboard/customers', label: 'Customers', permission: 'customers:read' },
+  { to: '/dashboard/applications', label: 'Applications', permission: 'customers:kyc' },
+  { to: '/dashboard/installations', label: 'Installations', permission: 'installations:read' },
   { to: '/dashboard/packages', label: 'Packages', permission: 'packages:read' },
   { to: '/dashboard/payments', label: 'Payments', permission: 'payments:read' },
   { to: '/dashboard/hotspot', label: 'Hotspot', permission: 'payments:read' },
