@@ -9,10 +9,11 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { SmsActivities } from '../activities/sms/activities';
+import type { CampaignAudience } from '../db/queries/sms-audience';
 import { quietHoursDeferral, type QuietHours } from '../domain/quiet-hours';
 
 /** `pausing` / `cancelling`: asked for, taking effect when the page being sent finishes (a few seconds). */
-export type SmsCampaignRunStatus = 'starting' | 'running' | 'pausing' | 'paused' | 'quiet_hours' | 'cancelling' | 'done' | 'cancelled';
+export type SmsCampaignRunStatus = 'starting' | 'scheduled' | 'running' | 'pausing' | 'paused' | 'quiet_hours' | 'cancelling' | 'done' | 'cancelled';
 
 export interface SmsCampaignProgress {
   status: SmsCampaignRunStatus;
@@ -28,6 +29,10 @@ export interface SmsCampaignProgress {
   optedOut?: number;
   /** While waiting out quiet hours: when sending resumes (ISO). */
   quietUntil?: string;
+  /** While `scheduled`: when sending starts (ISO). */
+  startAt?: string;
+  /** When the audience was counted (ISO): "expiring within N days" counts from here on every page. */
+  asOf?: string;
   pages: number;
   /** Which continue-as-new run this is (0 = the first). */
   run: number;
@@ -40,6 +45,10 @@ export interface SmsCampaignInput {
   language: 'en' | 'sw';
   /** Customer statuses that make up the audience. */
   statuses: string[];
+  /** The full filter (statuses repeated in it); absent: customers in `statuses`. */
+  audience?: CampaignAudience;
+  /** Sleep (durably, cancellable) until this instant (ISO, UTC) before counting and sending. */
+  startAt?: string | null;
   /** Messages started per second (default 10). */
   ratePerSecond?: number;
   /** Messages in flight at once (default 5). */
@@ -109,8 +118,24 @@ export async function smsCampaign(input: SmsCampaignInput): Promise<SmsCampaignP
   });
 
   const ids = { tenantId: input.tenantId, campaignId: input.campaignId };
+  const audience = input.audience ? { audience: input.audience } : {};
   if (!input.carried) {
-    progress.total = (await startSmsCampaign({ ...ids, statuses: input.statuses })).total;
+    if (input.startAt && Date.parse(input.startAt) > Date.now() && patched('sms-campaign-scheduled-start')) {
+      progress.status = 'scheduled';
+      progress.startAt = input.startAt;
+      await setSmsCampaignStatus({ ...ids, status: 'scheduled' });
+      // A durable timer: survives worker restarts; a cancel wakes it early.
+      await condition(() => cancelled, Date.parse(input.startAt) - Date.now());
+      delete progress.startAt;
+      if (cancelled) {
+        progress.status = 'cancelled';
+        await setSmsCampaignStatus({ ...ids, status: 'cancelled' });
+        return progress;
+      }
+    }
+    const started = await startSmsCampaign({ ...ids, statuses: input.statuses, ...audience });
+    progress.total = started.total;
+    if (started.asOf) progress.asOf = started.asOf;
     progress.status = 'running';
   }
 
@@ -151,6 +176,8 @@ export async function smsCampaign(input: SmsCampaignInput): Promise<SmsCampaignP
       body: input.body,
       language: input.language,
       statuses: input.statuses,
+      ...audience,
+      ...(progress.asOf ? { asOf: progress.asOf } : {}),
       afterCustomerId,
       limit: pageSize,
       concurrency: input.concurrency ?? 5,

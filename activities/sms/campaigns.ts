@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Sql } from '../../db/client';
-import { campaignMessageKey, smsCampaigns, type SmsCampaignStatus } from '../../db/queries/sms';
+import { campaignMessageKey, smsCampaigns, type CampaignAudience, type SmsCampaignStatus } from '../../db/queries/sms';
 import type { SendSmsInput, SendSmsResult } from './activities';
 import { refuse, SMS_FAILURES } from './failures';
 import { templateProblems, type SmsLanguage } from './templates';
@@ -15,6 +15,10 @@ export interface CampaignPageInput {
   body: string;
   language: SmsLanguage;
   statuses: string[];
+  /** Absent in runs started before audience filters: customers in `statuses`. */
+  audience?: CampaignAudience;
+  /** When the campaign started (ISO): "expiring within N days" counts from here on every page. */
+  asOf?: string;
   afterCustomerId: string | null;
   limit: number;
   /** At most this many messages in flight at once. */
@@ -37,6 +41,9 @@ export interface CampaignPageResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const audienceFrom = (input: { statuses: string[]; audience?: CampaignAudience }): CampaignAudience =>
+  input.audience ?? { statuses: input.statuses as CampaignAudience['statuses'] };
+
 /**
  * Campaign activities. One page is one activity: it loads the next page of the audience and sends to it
  * with bounded concurrency and a rate limit, each message through `sendSms` keyed
@@ -44,10 +51,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export function createCampaignActivities({ sql, sendSms }: { sql: Sql; sendSms: (input: SendSmsInput) => Promise<SendSmsResult> }) {
   return {
-    async startSmsCampaign(input: { tenantId: string; campaignId: string; statuses: string[] }): Promise<{ total: number }> {
-      const total = await smsCampaigns.countAudience(sql, input.tenantId, input.statuses);
+    async startSmsCampaign(input: { tenantId: string; campaignId: string; statuses: string[]; audience?: CampaignAudience }): Promise<{ total: number; asOf: string }> {
+      const asOf = new Date();
+      const total = await smsCampaigns.countAudience(sql, input.tenantId, audienceFrom(input), asOf);
       await smsCampaigns.setStatus(sql, { tenantId: input.tenantId, campaignId: input.campaignId, status: 'running', audienceCount: total });
-      return { total };
+      return { total, asOf: asOf.toISOString() };
     },
 
     async setSmsCampaignStatus(input: { tenantId: string; campaignId: string; status: SmsCampaignStatus }): Promise<{ sent: number; failed: number }> {
@@ -58,7 +66,13 @@ export function createCampaignActivities({ sql, sendSms }: { sql: Sql; sendSms: 
     async sendCampaignPage(input: CampaignPageInput): Promise<CampaignPageResult> {
       const problems = templateProblems(input.body, CAMPAIGN_VARIABLES);
       if (problems.length) throw refuse(problems.join('; '), SMS_FAILURES.invalidTemplate);
-      const recipients = await smsCampaigns.recipientsPage(sql, input);
+      const recipients = await smsCampaigns.recipientsPage(sql, {
+        tenantId: input.tenantId,
+        audience: audienceFrom(input),
+        afterCustomerId: input.afterCustomerId,
+        limit: input.limit,
+        ...(input.asOf ? { asOf: new Date(input.asOf) } : {}),
+      });
       const ctx = Context.current();
       const result: CampaignPageResult = { count: recipients.length, lastCustomerId: recipients.at(-1)?.customerId ?? input.afterCustomerId, sent: 0, failed: 0, skipped: 0, optedOut: 0 };
       const gap = 1000 / Math.max(0.1, input.ratePerSecond);

@@ -1,4 +1,7 @@
 import type { Tx } from '../client';
+import { campaignAudience, type CampaignAudience, type CampaignRecipient } from './sms-audience';
+
+export type { CampaignAudience, CampaignRecipient } from './sms-audience';
 
 export type SmsStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'rejected';
 
@@ -221,7 +224,7 @@ export const smsQueries = {
   },
 };
 
-export type SmsCampaignStatus = 'draft' | 'running' | 'paused' | 'done' | 'cancelled';
+export type SmsCampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'done' | 'cancelled';
 
 export interface SmsCampaignRow {
   id: string;
@@ -230,6 +233,13 @@ export interface SmsCampaignRow {
   body: string;
   language: 'en' | 'sw';
   audienceStatuses: string[];
+  audiencePackageId: string | null;
+  audienceRouterId: string | null;
+  audienceSite: string | null;
+  audienceExpiringDays: number | null;
+  audienceResellerId: string | null;
+  /** When sending starts; null: at once. */
+  scheduledAt: Date | null;
   status: SmsCampaignStatus;
   audienceCount: number | null;
   sentCount: number;
@@ -240,28 +250,37 @@ export interface SmsCampaignRow {
   finishedAt: Date | null;
 }
 
-export interface CampaignRecipient {
-  customerId: string;
-  phone: string;
-  firstName: string;
-  accountNumber: string;
-  /** Opted out of marketing: a campaign skips them. */
-  marketingOptOut: boolean;
-}
-
 const campaignColumns = (tx: Tx) => tx`
-  id, tenant_id as "tenantId", name, body, language, audience_statuses as "audienceStatuses", status,
+  id, tenant_id as "tenantId", name, body, language, audience_statuses as "audienceStatuses",
+  audience_package_id as "audiencePackageId", audience_router_id as "audienceRouterId", audience_site as "audienceSite",
+  audience_expiring_days as "audienceExpiringDays", audience_reseller_id as "audienceResellerId", scheduled_at as "scheduledAt", status,
   audience_count as "audienceCount", sent_count as "sentCount", failed_count as "failedCount", created_by as "createdBy",
   created_at as "createdAt", started_at as "startedAt", finished_at as "finishedAt"`;
 
 /** The sms_logs idempotency key of one campaign recipient. */
 export const campaignMessageKey = (campaignId: string, customerId: string) => `campaign:${campaignId}:${customerId}`;
 
+/** The audience a stored campaign was created with. */
+export const audienceOf = (c: SmsCampaignRow): CampaignAudience => ({
+  statuses: c.audienceStatuses as CampaignAudience['statuses'],
+  packageId: c.audiencePackageId,
+  routerId: c.audienceRouterId,
+  site: c.audienceSite,
+  expiringWithinDays: c.audienceExpiringDays,
+  resellerId: c.audienceResellerId,
+});
+
 export const smsCampaigns = {
-  async create(tx: Tx, input: { tenantId: string; name: string; body: string; language: 'en' | 'sw'; audienceStatuses: string[]; createdBy: string | null }): Promise<SmsCampaignRow> {
+  async create(
+    tx: Tx,
+    input: { tenantId: string; name: string; body: string; language: 'en' | 'sw'; audienceStatuses: string[]; audience?: Omit<CampaignAudience, 'statuses'>; scheduledAt?: Date | null; createdBy: string | null },
+  ): Promise<SmsCampaignRow> {
+    const a = input.audience ?? {};
     const [row] = await tx<SmsCampaignRow[]>`
-      insert into sms_campaigns (tenant_id, name, body, language, audience_statuses, created_by)
-      values (${input.tenantId}, ${input.name}, ${input.body}, ${input.language}, ${input.audienceStatuses}, ${input.createdBy})
+      insert into sms_campaigns (tenant_id, name, body, language, audience_statuses, audience_package_id, audience_router_id, audience_site,
+        audience_expiring_days, audience_reseller_id, scheduled_at, created_by)
+      values (${input.tenantId}, ${input.name}, ${input.body}, ${input.language}, ${input.audienceStatuses}, ${a.packageId ?? null}, ${a.routerId ?? null},
+        ${a.site ?? null}, ${a.expiringWithinDays ?? null}, ${a.resellerId ?? null}, ${input.scheduledAt ?? null}, ${input.createdBy})
       returning ${campaignColumns(tx)}`;
     return row!;
   },
@@ -276,19 +295,13 @@ export const smsCampaigns = {
     return tx<SmsCampaignRow[]>`select ${campaignColumns(tx)} from sms_campaigns where tenant_id = ${tenantId} order by created_at desc limit ${limit}`;
   },
 
-  async countAudience(tx: Tx, tenantId: string, statuses: string[]): Promise<number> {
-    const [row] = await tx<{ n: number }[]>`select count(*)::int as n from customers where tenant_id = ${tenantId} and status = any(${statuses}::text[])`;
-    return row!.n;
+  /** Customers matching (opted-out ones included: they count as handled when skipped). */
+  async countAudience(tx: Tx, tenantId: string, audience: CampaignAudience, asOf?: Date): Promise<number> {
+    return (await campaignAudience.count(tx, { tenantId }, audience, asOf)).matching;
   },
 
-  /** Keyset page of the audience, by customer id, so a resumed campaign continues where it stopped. */
-  async recipientsPage(tx: Tx, input: { tenantId: string; statuses: string[]; afterCustomerId: string | null; limit: number }): Promise<CampaignRecipient[]> {
-    return tx<CampaignRecipient[]>`
-      select id as "customerId", phone, first_name as "firstName", account_number as "accountNumber", marketing_opt_out as "marketingOptOut"
-      from customers
-      where tenant_id = ${input.tenantId} and status = any(${input.statuses}::text[])
-        ${input.afterCustomerId ? tx`and id > ${input.afterCustomerId}` : tx``}
-      order by id limit ${input.limit}`;
+  async recipientsPage(tx: Tx, input: { tenantId: string; audience: CampaignAudience; afterCustomerId: string | null; limit: number; asOf?: Date }): Promise<CampaignRecipient[]> {
+    return campaignAudience.page(tx, { tenantId: input.tenantId }, input.audience, input);
   },
 
   /** Sets the status and refreshes the counts from the campaign's sms_logs rows. */

@@ -2,12 +2,41 @@ import { z } from 'zod';
 import { CAMPAIGN_VARIABLES } from '../../../activities/sms/campaigns';
 import { templateProblems } from '../../../activities/sms/templates';
 import type { CustomerStatus } from '../../../db/queries/customers';
-import { choice, text } from './fields';
+import { parseNairobiLocal } from '../../../domain/nairobi-time';
+import { choice, optionalInteger, optionalText, text } from './fields';
 
 export const AUDIENCE_STATUSES: CustomerStatus[] = ['active', 'suspended', 'installation', 'applied', 'kyc_review', 'rejected', 'terminated'];
 
+const MAX_SCHEDULE_DAYS = 90;
+
+/** Blank: start now. Otherwise Nairobi wall-clock time from a datetime-local field, in the future. */
+const startAt = () =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return null;
+      const at = parseNairobiLocal(v);
+      if (!at) ctx.addIssue({ code: 'custom', message: 'Enter the start as a date and time, like 2026-12-01 09:30 (Nairobi time)' });
+      else if (at.getTime() <= Date.now()) ctx.addIssue({ code: 'custom', message: 'That time has passed: pick a later start, or leave it blank to start now' });
+      else if (at.getTime() > Date.now() + MAX_SCHEDULE_DAYS * 86_400_000) ctx.addIssue({ code: 'custom', message: `Schedule at most ${MAX_SCHEDULE_DAYS} days ahead` });
+      return at ?? null;
+    });
+
+const optionalId = (label: string) => z.string().uuid(`Choose ${label} from the list`).optional().transform((v) => v ?? null);
+
+/** Audience filters besides `statuses`; ids are checked against the tenant by `readAudience`. */
+export const audienceFilterSchema = z.object({
+  packageId: optionalId('a package'),
+  routerId: optionalId('a router'),
+  site: optionalText('the site', 120),
+  expiringWithinDays: optionalInteger('the number of days', 1, 365),
+  resellerId: optionalId('a reseller'),
+});
+
 /** The compose form. `statuses` arrives as repeated checkboxes and is checked by `parseAudience`. */
 export const campaignSchema = z.object({
+  startAt: startAt(),
   name: text('a campaign name', 120, 2),
   language: choice('the language', ['en', 'sw']),
   body: text('the message', 918)

@@ -1,8 +1,12 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useLoaderData, useRevalidator } from '@remix-run/react';
 import { useEffect } from 'react';
+import type { Tx } from '../../../db/client';
 import { audit } from '../../../db/queries/audit';
-import { smsCampaigns, smsQueries } from '../../../db/queries/sms';
+import { packages } from '../../../db/queries/packages';
+import { routers } from '../../../db/queries/routers';
+import { audienceOf, smsCampaigns, smsQueries, type SmsCampaignRow } from '../../../db/queries/sms';
+import { staff } from '../../../db/queries/staff';
 import type { smsCampaign, SmsCampaignProgress } from '../../../workflows/sms-campaign';
 import { CORE_TASK_QUEUE } from '../../../temporal/task-queues';
 import { requireCsrf, requireStaff } from '../auth/guard.server';
@@ -28,7 +32,23 @@ export async function loader(args: LoaderFunctionArgs) {
     : await withTimeout(args.context.temporal.workflow.getHandle(campaignWorkflowId(me.tenant.id, campaign.id)).query<SmsCampaignProgress>(CAMPAIGN_PROGRESS_QUERY), 2000);
   const notice = new URL(args.request.url).searchParams.get('notice');
   const stats = await smsQueries.campaignStats(args.context.sql, campaign.id);
-  return json({ csrf: me.csrf, campaign, progress: progress ?? null, notice, stats });
+  return json({ csrf: me.csrf, campaign, progress: progress ?? null, notice, stats, filters: await describeFilters(args.context.sql, campaign) });
+}
+
+/** The audience's subscription and reseller filters in words, by name (ids mean nothing to staff). */
+async function describeFilters(sql: Tx, c: SmsCampaignRow): Promise<string[]> {
+  const [pkg, router, reseller] = await Promise.all([
+    c.audiencePackageId ? packages.get(sql, c.tenantId, c.audiencePackageId) : undefined,
+    c.audienceRouterId ? routers.get(sql, c.tenantId, c.audienceRouterId) : undefined,
+    c.audienceResellerId ? staff.inTenant(sql, c.tenantId, c.audienceResellerId) : undefined,
+  ]);
+  return [
+    pkg ? `on ${pkg.name}` : '',
+    router ? `on router ${router.name}` : '',
+    c.audienceSite ? `at ${c.audienceSite}` : '',
+    c.audienceExpiringDays ? `expiring within ${c.audienceExpiringDays} days` : '',
+    reseller ? `customers of ${reseller.name}` : '',
+  ].filter(Boolean);
 }
 
 const ACTIONS = ['pause', 'resume', 'cancel', 'start'] as const;
@@ -47,10 +67,22 @@ export async function action(args: ActionFunctionArgs) {
   try {
     if (intent === 'start') {
       if (campaign.status !== 'draft') return json({ error: 'Only a draft campaign can be started' }, { status: 400 });
+      // A start time that has passed means now; the workflow only sleeps for one still ahead.
       await temporal.workflow.start<typeof smsCampaign>('smsCampaign', {
         taskQueue: CORE_TASK_QUEUE,
         workflowId,
-        args: [{ tenantId: me.tenant.id, campaignId: campaign.id, body: campaign.body, language: campaign.language, statuses: campaign.audienceStatuses, quietHours: await smsQueries.quietHours(sql, me.tenant.id) }],
+        args: [
+          {
+            tenantId: me.tenant.id,
+            campaignId: campaign.id,
+            body: campaign.body,
+            language: campaign.language,
+            statuses: campaign.audienceStatuses,
+            audience: audienceOf(campaign),
+            startAt: campaign.scheduledAt ? new Date(campaign.scheduledAt).toISOString() : null,
+            quietHours: await smsQueries.quietHours(sql, me.tenant.id),
+          },
+        ],
       });
     } else {
       await temporal.workflow.getHandle(workflowId).signal(CAMPAIGN_SIGNALS[intent]);
@@ -64,16 +96,17 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function Campaign() {
-  const { csrf, campaign, progress, notice, stats } = useLoaderData<typeof loader>();
+  const { csrf, campaign, progress, notice, stats, filters } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
-  const live = campaign.status === 'running' || campaign.status === 'paused';
+  const live = campaign.status === 'scheduled' || campaign.status === 'running' || campaign.status === 'paused';
   useEffect(() => {
     if (!live) return;
     const timer = setInterval(() => revalidator.state === 'idle' && revalidator.revalidate(), 2000);
     return () => clearInterval(timer);
   }, [live, revalidator]);
   const status = progress?.status ?? campaign.status;
-  const total = progress?.total ?? campaign.audienceCount;
+  // While scheduled the workflow has not counted yet.
+  const total = progress && progress.status !== 'scheduled' ? progress.total : campaign.audienceCount;
   const button = (intent: CampaignAction, label: string) => (
     <Form method="post" style={{ display: 'inline' }}>
       <CsrfField token={csrf} />
@@ -87,9 +120,15 @@ export default function Campaign() {
       {notice === 'failed' ? <p role="alert" className="error">Temporal did not accept that; try again.</p> : null}
       <dl className="details">
         <dt>Status</dt>
-        <dd data-testid="campaign-status">{status === 'pausing' || status === 'cancelling' ? `${status} (after the current page)` : status}</dd>
+        <dd data-testid="campaign-status">
+          {status === 'pausing' || status === 'cancelling' ? `${status} (after the current page)` : status}
+          {status === 'scheduled' && campaign.scheduledAt ? ` for ${formatEat(campaign.scheduledAt)}` : ''}
+        </dd>
         <dt>Audience</dt>
-        <dd>{campaign.audienceStatuses.map((s) => STATUS_LABELS[s as keyof typeof STATUS_LABELS] ?? s).join(', ')} ({total ?? '—'} customers)</dd>
+        <dd>
+          {campaign.audienceStatuses.map((s) => STATUS_LABELS[s as keyof typeof STATUS_LABELS] ?? s).join(', ')}
+          {filters.length ? `, ${filters.join(', ')}` : ''} ({total ?? '—'} customers)
+        </dd>
         <dt>Progress</dt>
         <dd data-testid="campaign-progress">
           {progress
@@ -106,6 +145,12 @@ export default function Campaign() {
         <dd>{campaign.language === 'sw' ? 'Kiswahili' : 'English'}</dd>
         <dt>Message</dt>
         <dd>{campaign.body}</dd>
+        {campaign.scheduledAt ? (
+          <>
+            <dt>Scheduled start</dt>
+            <dd>{formatEat(campaign.scheduledAt)}</dd>
+          </>
+        ) : null}
         <dt>Started</dt>
         <dd>{formatEat(campaign.startedAt)}</dd>
         <dt>Finished</dt>

@@ -1,36 +1,50 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
-import { Form, useActionData, useLoaderData } from '@remix-run/react';
-import { useState } from 'react';
+import { Form, useActionData, useFetcher, useLoaderData } from '@remix-run/react';
+import { useRef, useState, type FormEvent } from 'react';
 import { audit } from '../../../db/queries/audit';
 import { smsCampaigns, smsQueries } from '../../../db/queries/sms';
+import type { AudienceCount } from '../../../db/queries/sms-audience';
+import { toNairobiLocal } from '../../../domain/nairobi-time';
 import { smsSize } from '../../../domain/sms';
 import { CORE_TASK_QUEUE } from '../../../temporal/task-queues';
 import type { smsCampaign } from '../../../workflows/sms-campaign';
 import { requireCsrf, requireStaff } from '../auth/guard.server';
 import { CsrfField, Field, SelectField } from '../components/form';
 import { STATUS_LABELS } from '../components/labels';
-import { AUDIENCE_STATUSES, campaignSchema, campaignWorkflowId, parseAudience } from '../forms/sms';
-import { invalid, parseForm } from '../forms/parse.server';
+import { AUDIENCE_STATUSES, campaignSchema, campaignWorkflowId } from '../forms/sms';
+import { parseForm } from '../forms/parse.server';
+import { audienceOptions, countAudience, readAudience } from '../sms/audience.server';
 
 export async function loader(args: LoaderFunctionArgs) {
   const me = await requireStaff(args, 'sms:send');
-  return json({ csrf: me.csrf });
+  const options = await audienceOptions(args.context.sql, me);
+  return json({ csrf: me.csrf, options, earliest: toNairobiLocal(new Date()) });
 }
+
+type ActionResult = { errors: Record<string, string>; values: Record<string, string>; statuses: string[]; preview?: AudienceCount };
 
 export async function action(args: ActionFunctionArgs) {
   const me = await requireStaff(args, 'sms:send');
   const form = await args.request.formData();
   await requireCsrf(args, form);
-  const parsed = parseForm(form, campaignSchema);
-  const audience = parseAudience(form);
-  if (!parsed.ok || !audience.ok) {
-    const errors = { ...(parsed.ok ? {} : parsed.errors), ...(audience.ok ? {} : { statuses: audience.error }) };
-    const values = Object.fromEntries([...form].filter(([k, v]) => k !== '_csrf' && typeof v === 'string')) as Record<string, string>;
-    return invalid({ errors, values });
-  }
   const { sql, temporal } = args.context;
+  const values = Object.fromEntries([...form].filter(([k, v]) => k !== '_csrf' && k !== 'statuses' && typeof v === 'string')) as Record<string, string>;
+  const statuses = form.getAll('statuses').map(String);
+  const audience = await readAudience(sql, me, form);
+  // "Preview audience" (the no-JS path) counts without needing a name or message yet.
+  if (form.get('intent') === 'preview') {
+    if (!audience.ok) return json<ActionResult>({ errors: audience.errors, values, statuses }, { status: 400 });
+    return json<ActionResult>({ errors: {}, values, statuses, preview: await countAudience(sql, me, audience.audience) });
+  }
+  const parsed = parseForm(form, campaignSchema);
+  if (!parsed.ok || !audience.ok) {
+    const errors = { ...(parsed.ok ? {} : parsed.errors), ...(audience.ok ? {} : audience.errors) };
+    return json<ActionResult>({ errors, values, statuses }, { status: 400 });
+  }
+  const { startAt, ...fields } = parsed.data;
+  const { statuses: audienceStatuses, ...filters } = audience.audience;
   const campaign = await sql.begin(async (tx) => {
-    const created = await smsCampaigns.create(tx, { tenantId: me.tenant.id, ...parsed.data, audienceStatuses: audience.statuses, createdBy: me.staff.id });
+    const created = await smsCampaigns.create(tx, { tenantId: me.tenant.id, ...fields, audienceStatuses, audience: filters, scheduledAt: startAt, createdBy: me.staff.id });
     await audit.record(tx, { tenantId: me.tenant.id, actor: me.actor, action: 'sms_campaign.start', entityType: 'sms_campaign', entityId: created.id, after: created });
     return created;
   });
@@ -40,7 +54,18 @@ export async function action(args: ActionFunctionArgs) {
     await temporal.workflow.start<typeof smsCampaign>('smsCampaign', {
       taskQueue: CORE_TASK_QUEUE,
       workflowId: campaignWorkflowId(me.tenant.id, campaign.id),
-      args: [{ tenantId: me.tenant.id, campaignId: campaign.id, body: campaign.body, language: campaign.language, statuses: campaign.audienceStatuses, quietHours }],
+      args: [
+        {
+          tenantId: me.tenant.id,
+          campaignId: campaign.id,
+          body: campaign.body,
+          language: campaign.language,
+          statuses: audienceStatuses,
+          audience: audience.audience,
+          startAt: startAt?.toISOString() ?? null,
+          quietHours,
+        },
+      ],
     });
   } catch (err) {
     args.context.log.error({ err, campaignId: campaign.id }, 'sms campaign did not start');
@@ -67,33 +92,82 @@ function MessageField({ errors, defaultValue }: { errors?: Record<string, string
   );
 }
 
+type Option = { value: string; label: string };
+
+function AudiencePreview({ count, stale }: { count?: AudienceCount; stale?: boolean }) {
+  if (!count) return <p id="audience-count" className="hint" aria-live="polite">Press Preview audience to count who this reaches.</p>;
+  return (
+    <p id="audience-count" className="hint" aria-live="polite" data-recipients={count.recipients} style={stale ? { opacity: 0.6 } : undefined}>
+      {count.recipients} {count.recipients === 1 ? 'customer' : 'customers'} will get this message
+      {count.optedOut ? ` (${count.matching} match; ${count.optedOut} opted out of marketing)` : ''}
+    </p>
+  );
+}
+
 export default function NewCampaign() {
-  const { csrf } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { csrf, options, earliest } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ActionResult | undefined;
   const values = result?.values ?? {};
+  const errors = result?.errors;
+  const live = useFetcher<{ ok: boolean; count?: AudienceCount }>();
+  const formRef = useRef<HTMLFormElement>(null);
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  // With JS the count follows the filters as they change; the button stays for the no-JS path.
+  const refresh = (e: FormEvent<HTMLFormElement>) => {
+    const name = (e.target as HTMLInputElement).name;
+    if (!formRef.current || !AUDIENCE_FIELDS.includes(name)) return;
+    const params = new URLSearchParams();
+    for (const [k, v] of new FormData(formRef.current)) if (AUDIENCE_FIELDS.includes(k) && typeof v === 'string' && v !== '') params.append(k, v);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => live.load(`/dashboard/sms/audience?${params}`), 250);
+  };
+  const count = live.data ? (live.data.ok ? live.data.count : undefined) : result?.preview;
+  const select = (name: string, label: string, opts: Option[]) =>
+    opts.length ? <SelectField name={name} label={label} options={opts} errors={errors} defaultValue={values[name] ?? ''} /> : null;
   return (
     <>
       <h1>New SMS campaign</h1>
-      <Form method="post" className="form">
+      <Form method="post" className="form" ref={formRef} onChange={refresh}>
         <CsrfField token={csrf} />
-        <Field name="name" label="Campaign name" required errors={result?.errors} defaultValue={values.name ?? ''} />
-        <fieldset className={`field${result?.errors?.statuses ? ' field-invalid' : ''}`}>
+        <Field name="name" label="Campaign name" required errors={errors} defaultValue={values.name ?? ''} />
+        <fieldset className={`field${errors?.statuses ? ' field-invalid' : ''}`}>
           <legend>Send to customers who are</legend>
           {AUDIENCE_STATUSES.map((s) => (
             <label key={s} className="checkbox">
-              <input type="checkbox" name="statuses" value={s} defaultChecked={s === 'active'} /> {STATUS_LABELS[s]}
+              <input type="checkbox" name="statuses" value={s} defaultChecked={result ? result.statuses.includes(s) : s === 'active'} /> {STATUS_LABELS[s]}
             </label>
           ))}
-          {result?.errors?.statuses ? <p className="error" role="alert">{result.errors.statuses}</p> : null}
+          {errors?.statuses ? <p className="error" role="alert">{errors.statuses}</p> : null}
         </fieldset>
-        <SelectField name="language" label="Language" required options={[{ value: 'en', label: 'English' }, { value: 'sw', label: 'Kiswahili' }]} errors={result?.errors} defaultValue={values.language ?? 'en'} />
-        <MessageField errors={result?.errors} defaultValue={values.body} />
+        <fieldset className="field">
+          <legend>Only those with a subscription (leave blank for everyone)</legend>
+          {select('packageId', 'On package', options.packages)}
+          {select('routerId', 'On router', options.routers)}
+          {select('site', 'At site', options.sites)}
+          <Field name="expiringWithinDays" label="Expiring within (days)" inputMode="numeric" errors={errors} defaultValue={values.expiringWithinDays ?? ''} />
+        </fieldset>
+        {select('resellerId', "Reseller's customers only", options.resellers)}
+        <AudiencePreview count={count} stale={live.state === 'loading'} />
+        <button type="submit" name="intent" value="preview" formNoValidate>
+          Preview audience
+        </button>
+        <SelectField name="language" label="Language" required options={[{ value: 'en', label: 'English' }, { value: 'sw', label: 'Kiswahili' }]} errors={errors} defaultValue={values.language ?? 'en'} />
+        <MessageField errors={errors} defaultValue={values.body} />
+        <div className={`field${errors?.startAt ? ' field-invalid' : ''}`}>
+          <label htmlFor="startAt">Start at (Nairobi time; blank starts now)</label>
+          <input id="startAt" name="startAt" type="datetime-local" min={earliest} defaultValue={values.startAt ?? ''} aria-invalid={errors?.startAt ? true : undefined} />
+          {errors?.startAt ? <p className="error" role="alert">{errors.startAt}</p> : null}
+        </div>
         <label className="checkbox">
           <input type="checkbox" name="quietHours" defaultChecked={result ? values.quietHours === 'on' : true} /> Pause during quiet hours (default 21:00–07:00
           Nairobi); customers who opted out of marketing are skipped
         </label>
-        <button type="submit">Start campaign</button>
+        <button type="submit" name="intent" value="start">
+          Start campaign
+        </button>
       </Form>
     </>
   );
 }
+
+const AUDIENCE_FIELDS = ['statuses', 'packageId', 'routerId', 'site', 'expiringWithinDays', 'resellerId'];
