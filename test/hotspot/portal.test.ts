@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { hotspot } from '../../db/queries/hotspot';
+import { mpesa } from '../../db/queries/mpesa';
+import { CORE_TASK_QUEUE } from '../../temporal/task-queues';
 import { chapPassword, normalizeAccessCode } from '../../domain/hotspot';
 import { HOTSPOT_STATUS_QUERY, PAYMENT_STATUS_QUERY } from '../../web/app/hotspot/portal.server';
-import { hotspotStatusQuery } from '../../workflows/hotspot-purchase';
+import { hotspotPaymentWorkflowId, hotspotPurchase, hotspotPurchaseWorkflowId, hotspotStatusQuery } from '../../workflows/hotspot-purchase';
 import { paymentStatusQuery } from '../../workflows/mpesa-payment';
 import { waitFor } from '../support/wait';
 import { activeSessions, joinDevice, redirectParams, startHotspotRig, type HotspotRig } from './support';
@@ -124,4 +127,43 @@ test('a returning guest on a second device connects with the code', async () => 
   });
   assert.equal(wrong.status, 400);
   assert.match(await wrong.text(), /not valid/);
+});
+
+test('a guest who gave up: the late callback reaches the webhook, which nudges the purchase online at once', async () => {
+  // Demo mode: the prompt waits for a hand, so STK Query keeps saying "being processed" and the payment gives up.
+  rig.daraja.configure({ manual: true });
+  try {
+    const device = joinDevice(rig, 8);
+    const purchaseId = randomUUID();
+    const workflowId = hotspotPurchaseWorkflowId(rig.tenantId, purchaseId);
+    await hotspot.create(rig.db.sql, {
+      id: purchaseId, tenantId: rig.tenantId, routerId: rig.routerId, packageId: rig.packageIds.hour, phone: '254712300088', amountCents: 1000,
+      mac: device.mac, deviceIp: device.ip, linkLoginOnly: null, linkOrig: null, chapId: null, chapChallenge: null, clientIp: '127.0.0.1', workflowId,
+    });
+    const handle = await rig.temporal.env.client.workflow.start(hotspotPurchase, {
+      taskQueue: CORE_TASK_QUEUE,
+      workflowId,
+      args: [{
+        tenantId: rig.tenantId, purchaseId, routerId: rig.routerId, packageId: rig.packageIds.hour, packageName: '1 hour', phone: '254712300088', amountCents: 1000,
+        durationSeconds: 3600, dataCapBytes: null, mac: device.mac, ip: device.ip, lockToMac: true,
+        payment: { callbackWait: '1 second', queryWindow: '3 seconds', queryBackoff: '1 second' },
+      }],
+    });
+    await until(purchaseId, 'unpaid');
+    assert.match((await handle.query(hotspotStatusQuery)).message, /still get access/);
+    const checkout = await mpesa.checkoutByWorkflow(rig.db.sql, hotspotPaymentWorkflowId(rig.tenantId, purchaseId));
+    const paidAt = Date.now();
+    rig.daraja.decide(checkout!.checkoutRequestId!, 'success');
+    await until(purchaseId, 'active', 30_000);
+    // The workflow's own re-read comes 15 s after it gave up; the nudge makes it seconds.
+    assert.ok(Date.now() - paidAt < 10_000, `online ${Date.now() - paidAt} ms after the late callback`);
+    const history = await handle.fetchHistory();
+    assert.ok(history.events?.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'hotspotPaymentNudge'), 'nudged by the webhook');
+    const code = (await hotspot.get(rig.db.sql, purchaseId))!.accessCode!;
+    assert.ok(activeSessions(rig).some((s) => s.user === code && s['mac-address'] === device.mac), 'device online');
+    await waitFor(() => rig.sms.messages().some((m) => m.number === '+254712300088' && m.text.includes(code)), 30_000, 'code SMS');
+    await handle.terminate('test done');
+  } finally {
+    rig.daraja.configure({ manual: false });
+  }
 });

@@ -10,6 +10,7 @@ import type { Sql } from '../../../db/client';
 import { mpesa, type MpesaEventKind } from '../../../db/queries/mpesa';
 import { recordPayment, type RecordedPayment } from '../../../db/queries/payments';
 import { signalCustomerPayment } from '../../../temporal/customer-lifecycle';
+import { nudgeHotspotPurchase } from '../../../temporal/hotspot';
 import type { TemporalClient } from '../../../temporal/client';
 import { stkCallbackSignal } from '../../../workflows/mpesa-payment';
 
@@ -372,6 +373,7 @@ async function deliverStkCallback(opts: PaymentWebhookOptions, eventId: number, 
     );
     await mpesa.markEvent(sql, eventId, recorded.created ? 'recorded_late' : 'receipt_attached', checkout.workflowId, checkout.tenantId);
     await tellLifecycle(opts, recorded, cb.receipt);
+    await nudgeHotspotPurchase(temporal, checkout);
   } else {
     await mpesa.markEvent(sql, eventId, 'late_failure', `${cb.resultCode} ${cb.resultDesc}`, checkout.tenantId);
   }
