@@ -77,6 +77,11 @@ test('a new customer gets an account number, is listed, and its creation is in i
   assert.match(detail, /Status KYC review/, 'a new customer is an application');
   assert.match(detail, /the lifecycle starts later/);
   assert.match(detail, /Start lifecycle/);
+  // A customer whose workflow cannot be asked shows the database projection, saying so.
+  await office.db.sql`update customers set workflow_id = 'customer-demo-unreachable' where id = ${detailPath.split('/')[3]!.split('?')[0]!}`;
+  const projected = text((await visitor.get(detailPath)).body);
+  assert.match(projected, /The workflow service did not answer\. Showing the last state recorded in the database/);
+  assert.match(projected, /Stage KYC review/);
 
   const list = text((await visitor.get('/dashboard/customers')).body);
   assert.match(list, /Zawadi Chepkoech/);

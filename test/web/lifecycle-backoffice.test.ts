@@ -6,7 +6,7 @@ import { createLogger } from '../../config/logger';
 import { packages } from '../../db/queries/packages';
 import { routers } from '../../db/queries/routers';
 import { tenants } from '../../db/queries/tenants';
-import { demoEmail, seedDemo } from '../../db/seed';
+import { demoEmail, SECOND_RESELLER_EMAIL, seedDemo } from '../../db/seed';
 import { SIM_API_KEY, SIM_USERNAME } from '../../simulators/africastalking/defaults';
 import { startAfricasTalkingSimulator, type AfricasTalkingSimulator } from '../../simulators/africastalking/server';
 import { startRouterOsSimulator, type RouterOsSimulator } from '../../simulators/routeros/simulator';
@@ -85,7 +85,7 @@ function text(html: string): string {
 
 async function signedIn(role: string): Promise<{ visitor: Visitor; cookie: string }> {
   const visitor = new Visitor(app);
-  const res = await visitor.signIn(demoEmail(role));
+  const res = await visitor.signIn(role.includes('@') ? role : demoEmail(role));
   const set = res.headers['set-cookie'];
   const cookie = (Array.isArray(set) ? set : [String(set)]).map((l) => l.split(';')[0]!).find((p) => p.startsWith('mtandao_staff='))!;
   return { visitor, cookie };
@@ -291,4 +291,61 @@ test('customer page actions: suspend needs a reason and a permitted role; suspen
   assert.notEqual(String(secret().disabled), 'true');
   const [audited] = await db.sql<{ n: number }[]>`select count(*)::int as n from audit_log where entity_id = ${approvedId} and action in ('customer.suspended', 'customer.unsuspended')`;
   assert.equal(audited!.n, 2, 'audited once each, by the workflow');
+});
+
+test('a customer without a workflow gets one from "Start lifecycle"; its package change shows the proration', { timeout: 180_000 }, async () => {
+  // A seeded active customer on the simulated router, from before lifecycles existed (workflow_id null).
+  const [c] = await db.sql<{ id: string; packageId: string; expiresAt: Date }[]>`
+    select c.id, s.package_id as "packageId", s.expires_at as "expiresAt" from customers c join subscriptions s on s.customer_id = c.id
+    where c.tenant_id = ${tenantId} and c.status = 'active' and s.status = 'active' and s.router_id = ${routerId} and s.expires_at > now() + interval '3 days'
+      and c.workflow_id is null and c.reseller_id is null
+    order by c.account_number limit 1`;
+  assert.ok(c, 'a seeded active customer');
+  const path = `/dashboard/customers/${c.id}`;
+  const admin = await signedIn('admin');
+  const before = text((await admin.visitor.get(path)).body);
+  assert.match(before, /lifecycle workflow has not started yet/);
+  assert.match(before, /Workflow Not started/);
+  const started = await admin.visitor.submit(path, { intent: 'startLifecycle' });
+  assert.equal(started.statusCode, 200, text(started.body).slice(0, 300));
+  assert.match(text(started.body), /Lifecycle started\./);
+  const { workflowId } = await customerRow(c.id);
+  assert.ok(workflowId, 'workflow_id recorded');
+  await waitFor(async () => (await db.sql`select 1 from lifecycle_events where customer_id = ${c.id} and kind = 'adopted'`).length > 0, 60_000, 'the adopted run');
+  const live = text((await admin.visitor.get(path)).body);
+  assert.match(live, /Stage Active/);
+  assert.doesNotMatch(live, /Start lifecycle/);
+
+  const [target] = await db.sql<{ id: string; name: string; priceCents: number }[]>`
+    select id, name, price_cents as "priceCents" from packages where tenant_id = ${tenantId} and kind = 'pppoe' and active and id <> ${c.packageId}
+    order by price_cents desc limit 1`;
+  const changed = await admin.visitor.submit(path, { intent: 'changePackage', packageId: target!.id });
+  assert.equal(changed.statusCode, 200, text(changed.body).slice(0, 300));
+  assert.match(text(changed.body), new RegExp(`Now on ${target!.name}; KES [\\d,.]+ (charged \\(INV\\d+\\)|credited)\\.`));
+  const [sub] = await db.sql<{ packageId: string }[]>`select package_id as "packageId" from subscriptions where customer_id = ${c.id} and status <> 'cancelled'`;
+  assert.equal(sub!.packageId, target!.id);
+  const same = await admin.visitor.submit(path, { intent: 'changePackage', packageId: target!.id });
+  assert.equal(same.statusCode, 422, 'a refusal by the workflow is a 4xx with its message');
+  assert.match(text(same.body), /already on that package/);
+});
+
+test('"Start lifecycles for N customers" starts the ones in scope without a workflow', { timeout: 180_000 }, async () => {
+  const reseller = await signedIn(SECOND_RESELLER_EMAIL);
+  const [{ n }] = (await db.sql<[{ n: number }]>`
+    select count(*)::int as n from customers c join staff s on s.id = c.reseller_id
+    where s.email = ${SECOND_RESELLER_EMAIL} and c.workflow_id is null and c.status not in ('rejected', 'terminated')`);
+  assert.ok(n > 0);
+  const list = text((await reseller.visitor.get('/dashboard/customers')).body);
+  assert.match(list, new RegExp(`Start lifecycles for ${n} customers? without one`));
+  const res = await reseller.visitor.submit('/dashboard/customers', {});
+  assert.equal(res.statusCode, 200, text(res.body).slice(0, 300));
+  assert.match(text(res.body), new RegExp(`Started ${n} lifecycles?\\.`));
+  const [{ left }] = (await db.sql<[{ left: number }]>`
+    select count(*)::int as left from customers c join staff s on s.id = c.reseller_id where s.email = ${SECOND_RESELLER_EMAIL} and c.workflow_id is null
+      and c.status not in ('rejected', 'terminated')`);
+  assert.equal(left, 0);
+  const [{ others }] = (await db.sql<[{ others: number }]>`
+    select count(*)::int as others from customers where tenant_id = ${tenantId} and workflow_id is null and (reseller_id is null or reseller_id <> (select id from staff where email = ${SECOND_RESELLER_EMAIL}))`);
+  assert.ok(others > 0, "nobody else's customers were started");
+  assert.doesNotMatch(text((await reseller.visitor.get('/dashboard/customers')).body), /Start lifecycles for/);
 });
