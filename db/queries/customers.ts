@@ -21,10 +21,16 @@ export interface Customer {
   resellerId: string | null;
   resellerName: string | null;
   notes: string | null;
+  /** The language SMS are rendered in. */
+  language: 'en' | 'sw';
+  /** Opted out of marketing (campaigns); transactional messages still go. */
+  marketingOptOut: boolean;
   createdAt: Date;
 }
 
-export type CustomerInput = Pick<Customer, 'firstName' | 'lastName' | 'phone' | 'email' | 'nationalId' | 'kraPin' | 'address' | 'latitude' | 'longitude' | 'status' | 'notes'>;
+/** `language` and `marketingOptOut` absent: English and opted in on create, unchanged on update. */
+export type CustomerInput = Pick<Customer, 'firstName' | 'lastName' | 'phone' | 'email' | 'nationalId' | 'kraPin' | 'address' | 'latitude' | 'longitude' | 'status' | 'notes'> &
+  Partial<Pick<Customer, 'language' | 'marketingOptOut'>>;
 
 /** Who is asking: resellers only ever see the customers they own. */
 export interface CustomerScope {
@@ -36,7 +42,7 @@ const columns = (tx: Tx) => tx`
   c.id, c.tenant_id as "tenantId", c.account_number as "accountNumber", c.first_name as "firstName", c.last_name as "lastName",
   c.phone, c.email, c.national_id as "nationalId", c.kra_pin as "kraPin", c.address,
   c.latitude::float8 as latitude, c.longitude::float8 as longitude, c.status, c.reseller_id as "resellerId",
-  r.name as "resellerName", c.notes, c.created_at as "createdAt"`;
+  r.name as "resellerName", c.notes, c.language, c.marketing_opt_out as "marketingOptOut", c.created_at as "createdAt"`;
 
 const scoped = (tx: Tx, scope: CustomerScope) =>
   tx`c.tenant_id = ${scope.tenantId} ${scope.resellerId ? tx`and c.reseller_id = ${scope.resellerId}` : tx``}`;
@@ -91,9 +97,10 @@ export const customers = {
     const accountNumber = formatAccountNumber(tenant.accountPrefix, await tenants.nextNumber(tx, tenantId, 'account'));
     const [row] = await tx<{ id: string }[]>`
       insert into customers (tenant_id, account_number, first_name, last_name, phone, email, national_id, kra_pin, address,
-        latitude, longitude, status, reseller_id, notes)
+        latitude, longitude, status, reseller_id, notes, language, marketing_opt_out, marketing_opt_out_at)
       values (${tenantId}, ${accountNumber}, ${input.firstName}, ${input.lastName}, ${input.phone}, ${input.email}, ${input.nationalId},
-        ${input.kraPin}, ${input.address}, ${input.latitude}, ${input.longitude}, ${input.status}, ${input.resellerId ?? null}, ${input.notes})
+        ${input.kraPin}, ${input.address}, ${input.latitude}, ${input.longitude}, ${input.status}, ${input.resellerId ?? null}, ${input.notes},
+        ${input.language ?? 'en'}, ${input.marketingOptOut ?? false}, ${input.marketingOptOut ? new Date() : null})
       returning id`;
     return (await customers.get(tx, { tenantId }, row!.id))!;
   },
@@ -111,6 +118,7 @@ export const customers = {
       on conflict (tenant_id, kind) do update set last = tenant_counters.last + ${inputs.length}
       returning last`;
     const first = counter!.last - inputs.length + 1;
+    const now = new Date();
     const rows = inputs.map((c, i) => ({
       tenant_id: tenantId,
       account_number: formatAccountNumber(tenant.accountPrefix, first + i),
@@ -126,9 +134,13 @@ export const customers = {
       status: c.status,
       reseller_id: resellerId,
       notes: c.notes,
+      // Rows staged before these columns existed carry neither.
+      language: c.language ?? 'en',
+      marketing_opt_out: c.marketingOptOut ?? false,
+      marketing_opt_out_at: c.marketingOptOut ? now : null,
     }));
     const created: { id: string; accountNumber: string }[] = [];
-    // 14 parameters a row: 2,000 rows stay well under Postgres's 65,535-parameter limit.
+    // 17 parameters a row: 2,000 rows stay well under Postgres's 65,535-parameter limit.
     for (let i = 0; i < rows.length; i += 2_000) {
       created.push(...(await tx<{ id: string; accountNumber: string }[]>`
         insert into customers ${tx(rows.slice(i, i + 2_000))} returning id, account_number as "accountNumber"`));
@@ -148,7 +160,12 @@ export const customers = {
     const [row] = await tx<{ id: string }[]>`
       update customers c set first_name = ${input.firstName}, last_name = ${input.lastName}, phone = ${input.phone},
         email = ${input.email}, national_id = ${input.nationalId}, kra_pin = ${input.kraPin}, address = ${input.address},
-        latitude = ${input.latitude}, longitude = ${input.longitude}, status = ${input.status}, notes = ${input.notes}, updated_at = now()
+        latitude = ${input.latitude}, longitude = ${input.longitude}, status = ${input.status}, notes = ${input.notes},
+        language = coalesce(${input.language ?? null}, c.language),
+        marketing_opt_out = coalesce(${input.marketingOptOut ?? null}, c.marketing_opt_out),
+        -- When they opted out is kept across edits, and cleared when they opt back in.
+        marketing_opt_out_at = case when coalesce(${input.marketingOptOut ?? null}, c.marketing_opt_out) then coalesce(c.marketing_opt_out_at, now()) end,
+        updated_at = now()
       where ${scoped(tx, scope)} and c.id = ${id} returning c.id`;
     return row ? customers.get(tx, scope, row.id) : undefined;
   },

@@ -63,6 +63,11 @@ export function CustomerProfile({ customer }: { customer: Wire<Customer> }) {
       <dd>{c.latitude !== null && c.longitude !== null ? `${c.latitude}, ${c.longitude}` : '—'}</dd>
       <dt>Reseller</dt>
       <dd>{c.resellerName ?? '—'}</dd>
+      <dt>SMS</dt>
+      <dd>
+        {c.language === 'sw' ? 'Kiswahili' : 'English'}
+        {c.marketingOptOut ? ', no marketing' : ''}
+      </dd>
       <dt>Added</dt>
       <dd>{formatEat(c.createdAt)}</dd>
       <dt>Notes</dt>

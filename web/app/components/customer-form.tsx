@@ -2,11 +2,11 @@ import { Form } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { CUSTOMER_STATUSES, type Customer } from '../../../db/queries/customers';
 import { formatKenyanPhone } from '../../../domain/phone';
-import { CsrfField, Field, FormError, SelectField, SubmitButton } from './form';
+import { CheckboxField, CsrfField, Field, FormError, SelectField, SubmitButton } from './form';
 import { STATUS_LABELS } from './labels';
 
 type Values = Record<string, string>;
-type Editable = Pick<Customer, 'firstName' | 'lastName' | 'phone' | 'email' | 'nationalId' | 'kraPin' | 'address' | 'latitude' | 'longitude' | 'status' | 'notes'>;
+type Editable = Pick<Customer, 'firstName' | 'lastName' | 'phone' | 'email' | 'nationalId' | 'kraPin' | 'address' | 'latitude' | 'longitude' | 'status' | 'notes' | 'language' | 'marketingOptOut'>;
 
 /**
  * Shared by "new customer" and "edit customer"; shows typed values back after a failed submit. With
@@ -41,6 +41,9 @@ export function CustomerForm({ csrf, customer, errors, values, submitLabel, stat
         <SelectField name="status" label="Status" required errors={errors} defaultValue={v('status', customer?.status ?? 'applied')} options={CUSTOMER_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))} />
       )}
       <TextArea name="notes" label="Notes" errors={errors} defaultValue={v('notes', customer?.notes)} />
+      <SelectField name="language" label="SMS language" required errors={errors} defaultValue={v('language', customer?.language ?? 'en')} options={[{ value: 'en', label: 'English' }, { value: 'sw', label: 'Kiswahili' }]} />
+      {/* After a failed submit an unticked box is simply absent from the values. */}
+      <CheckboxField name="marketingOptOut" label="No marketing SMS (payment, expiry and service messages still go)" defaultChecked={values ? values.marketingOptOut === 'on' : (customer?.marketingOptOut ?? false)} />
       {children}
       <SubmitButton>{submitLabel}</SubmitButton>
     </Form>

@@ -49,7 +49,7 @@ export function UploadForm({ csrf, error }: { csrf: string; error?: string }) {
       <h2>Columns</h2>
       <p>
         The first row names the columns, written any way you like (<code>first_name</code> or <code>First name</code>). Required: first_name, last_name,
-        phone. Optional: email, national_id, kra_pin, address, latitude, longitude, notes. Phones may be written 0712 345 678, +254712345678 or 712345678.
+        phone. Optional: email, national_id, kra_pin, address, latitude, longitude, notes, language (en or sw), marketing_opt_out (yes or no). Phones may be written 0712 345 678, +254712345678 or 712345678.
         Imported customers start as Applied.
       </p>
     </>

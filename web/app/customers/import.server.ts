@@ -25,9 +25,11 @@ const COLUMNS = {
   latitude: 'latitude',
   longitude: 'longitude',
   notes: 'notes',
+  language: 'language',
+  marketingoptout: 'marketingOptOut',
 } as const satisfies Record<string, keyof CustomerInput>;
 type Column = (typeof COLUMNS)[keyof typeof COLUMNS];
-export const IMPORT_HEADERS = ['first_name', 'last_name', 'phone', 'email', 'national_id', 'kra_pin', 'address', 'latitude', 'longitude', 'notes'];
+export const IMPORT_HEADERS = ['first_name', 'last_name', 'phone', 'email', 'national_id', 'kra_pin', 'address', 'latitude', 'longitude', 'notes', 'language', 'marketing_opt_out'];
 const REQUIRED_HEADERS = ['first_name', 'last_name', 'phone'];
 
 /** One data row of the file, keyed by form field; `line` is the row number staff see in their editor. */

@@ -24,6 +24,33 @@ const coordinate = (label: string, limit: number, example: string) =>
     .optional()
     .transform((v) => (v === undefined ? null : Math.round(v * 1e6) / 1e6));
 
+// A ticked checkbox sends "on"; an import cell says yes/no in whichever way the spreadsheet did. Blank is no.
+const YES = ['on', 'true', 'yes', 'y', '1'];
+const NO = ['off', 'false', 'no', 'n', '0'];
+const yesNo = (label: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const word = v?.trim().toLowerCase();
+      if (word === undefined || NO.includes(word)) return false;
+      if (YES.includes(word)) return true;
+      ctx.addIssue({ code: 'custom', message: `${label} must be yes or no` });
+      return false;
+    });
+
+const LANGUAGES: Record<string, 'en' | 'sw'> = { en: 'en', english: 'en', sw: 'sw', swahili: 'sw', kiswahili: 'sw' };
+const language = () =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return 'en' as const;
+      const code = LANGUAGES[v.trim().toLowerCase()];
+      if (!code) ctx.addIssue({ code: 'custom', message: 'Language must be en (English) or sw (Kiswahili)' });
+      return code ?? 'en';
+    });
+
 /** The customer form, and each row of a bulk import: same rules, same messages. */
 export const customerSchema = z
   .object({
@@ -38,6 +65,8 @@ export const customerSchema = z
     longitude: coordinate('Longitude', 180, '36.8219'),
     status: choice('a status', [...CUSTOMER_STATUSES]).default('applied'),
     notes: optionalText('notes', 2000),
+    language: language(),
+    marketingOptOut: yesNo('Marketing opt-out'),
   })
   .superRefine((c, ctx) => {
     if (c.latitude === null && c.longitude !== null) ctx.addIssue({ code: 'custom', path: ['latitude'], message: 'Give both latitude and longitude, or neither' });
@@ -57,4 +86,6 @@ export const CUSTOMER_FIELD_LABELS: Record<keyof CustomerInput, string> = {
   longitude: 'Longitude',
   status: 'Status',
   notes: 'Notes',
+  language: 'Language',
+  marketingOptOut: 'Marketing opt-out',
 };
