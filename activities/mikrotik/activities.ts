@@ -127,6 +127,11 @@ export function createRouterActivities({ sql, encryptionKey, gateway = createRou
       });
     },
 
+    /** The user's cumulative counters (all sessions), or null when the router has no such user. */
+    async readHotspotUser(input: RouterRef & { name: string }) {
+      return (await gateway.listHotspotUsers(await target(input))).find((u) => u.name === input.name) ?? null;
+    },
+
     async kickHotspotSession(input: RouterRef & { name: string }) {
       return gateway.kickHotspotSession(await target(input), input.name);
     },

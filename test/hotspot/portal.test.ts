@@ -4,7 +4,9 @@ import { after, before, test } from 'node:test';
 import { hotspot } from '../../db/queries/hotspot';
 import { mpesa } from '../../db/queries/mpesa';
 import { CORE_TASK_QUEUE } from '../../temporal/task-queues';
+import { decryptSecret } from '../../db/encryption';
 import { chapPassword, normalizeAccessCode } from '../../domain/hotspot';
+import { testSecrets } from '../support/web';
 import { HOTSPOT_STATUS_QUERY, PAYMENT_STATUS_QUERY } from '../../web/app/hotspot/portal.server';
 import { hotspotPaymentWorkflowId, hotspotPurchase, hotspotPurchaseWorkflowId, hotspotStatusQuery } from '../../workflows/hotspot-purchase';
 import { paymentStatusQuery } from '../../workflows/mpesa-payment';
@@ -78,6 +80,7 @@ test('pay → provisioned, device logged in through the API, code by SMS, status
   assert.match(html, /Time left/);
   assert.match(html, /59 min|1 h 00 min/);
   assert.match(html, new RegExp(purchase.accessCode!));
+  assert.match(html, /Data left<\/dt><dd data-testid="data-left">Unlimited/);
   await waitFor(() => rig.sms.messages().some((m) => m.number === '+254712300021' && m.text.includes(purchase.accessCode!)), 30_000, 'code SMS');
 });
 
@@ -166,4 +169,21 @@ test('a guest who gave up: the late callback reaches the webhook, which nudges t
   } finally {
     rig.daraja.configure({ manual: false });
   }
+});
+
+test('when the router will not take the device through the API, the page posts its login form with the CHAP answer', async () => {
+  // Never joined the hotspot network in the simulator: /ip/hotspot/active/login refuses it.
+  const stranger = { mac: '02:0F:00:00:00:01', ip: '10.5.50.250' };
+  const res = await buy(stranger, '0712 300 077', rig.packageIds.day);
+  const purchaseId = /\/hotspot\/p\/([0-9a-f-]{36})$/.exec(res.location ?? '')![1]!;
+  await until(purchaseId, 'active');
+  const purchase = (await hotspot.get(rig.db.sql, purchaseId))!;
+  assert.equal(purchase.loggedInAt, null);
+  const html = await page(`/hotspot/p/${purchaseId}`);
+  const expected = chapPassword('\\371', decryptSecret(purchase.accessPasswordEnc!, testSecrets.encryptionKey), '\\357\\015\\330\\013\\021\\234\\145\\245\\303\\253\\142\\246\\133\\175\\375\\316');
+  assert.match(html, /<form id="login" method="post" action="http:\/\/10.5.50.1\/login">/);
+  assert.match(html, new RegExp(`name="username" value="${purchase.accessCode}"`));
+  assert.match(html, new RegExp(`name="password" value="${expected}"`));
+  assert.match(html, /name="dst" value="http:\/\/example.com\/"/);
+  assert.match(html, /document.getElementById\('login'\).submit\(\)/);
 });

@@ -124,23 +124,22 @@ export function portalRouterActivities(context: AppLoadContext): RouterActivitie
 
 export interface Usage {
   online: boolean;
-  uptime: string | null;
-  sessionTimeLeft: string | null;
+  /** Cumulative over the purchase (all sessions and devices), as the router counts it for limit-bytes-total. */
   bytesUsed: number;
+  uptime: string | null;
 }
 
-/** The user's live session counters from the router; undefined when the router cannot be read just now. */
+/** The user's counters from the router; undefined when the router cannot be read just now. */
 export async function readUsage(context: AppLoadContext, purchase: HotspotPurchase): Promise<Usage | undefined> {
   if (!purchase.accessCode) return undefined;
+  const ref = { tenantId: purchase.tenantId, routerId: purchase.routerId };
   try {
-    const sessions = await withTimeout(portalRouterActivities(context).readActiveSessions({ tenantId: purchase.tenantId, routerId: purchase.routerId }), 4000);
+    const router = portalRouterActivities(context);
+    const [user, sessions] = await withTimeout(Promise.all([router.readHotspotUser({ ...ref, name: purchase.accessCode }), router.readActiveSessions(ref)]), 4000);
     const mine = sessions.hotspot.filter((s) => s.user === purchase.accessCode);
-    return {
-      online: mine.length > 0,
-      uptime: mine[0]?.uptime ?? null,
-      sessionTimeLeft: mine[0]?.sessionTimeLeft ?? null,
-      bytesUsed: mine.reduce((n, s) => n + s.uploadBytes + s.downloadBytes, 0),
-    };
+    // The user's totals grow when a session ends; the live sessions carry what is in flight.
+    const live = mine.reduce((n, s) => n + s.uploadBytes + s.downloadBytes, 0);
+    return { online: mine.length > 0, bytesUsed: (user ? user.bytesIn + user.bytesOut : 0) + live, uptime: user?.uptime ?? mine[0]?.uptime ?? null };
   } catch (err) {
     context.log.warn({ err, purchaseId: purchase.id }, 'hotspot usage not read');
     return undefined;

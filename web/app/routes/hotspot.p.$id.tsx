@@ -2,6 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { bytesLabel, nairobiShort, timeLeftLabel } from '../../../domain/hotspot-time';
 import { hotspot } from '../../../db/queries/hotspot';
+import { packages } from '../../../db/queries/packages';
 import { loginForm, portalRouterActivities, purchaseView, readUsage } from '../hotspot/portal.server';
 import { readRedirect, redirectQuery } from '../hotspot/redirect';
 
@@ -29,6 +30,7 @@ export async function loader({ params, context, request }: LoaderFunctionArgs) {
   const here = forceForm ? readRedirect(url.searchParams) : undefined;
   const form = active && (forceForm || state?.loggedIn === false) ? loginForm(context, purchase, here ?? purchase) : undefined;
   const usage = active && !form ? await readUsage(context, purchase) : undefined;
+  const cap = usage ? (await packages.get(context.sql, purchase.tenantId, purchase.packageId))?.dataCapBytes : null;
   const retry = `/hotspot?${redirectQuery({
     router: purchase.routerId,
     ...(purchase.mac ? { mac: purchase.mac } : {}),
@@ -46,7 +48,9 @@ export async function loader({ params, context, request }: LoaderFunctionArgs) {
     code: purchase.accessCode,
     expiresAt: purchase.expiresAt ? nairobiShort(purchase.expiresAt) : null,
     timeLeft: purchase.expiresAt ? timeLeftLabel(purchase.expiresAt.getTime() - now) : null,
-    usage: usage ? { online: usage.online, used: bytesLabel(usage.bytesUsed), sessionTimeLeft: usage.sessionTimeLeft } : null,
+    usage: usage
+      ? { online: usage.online, used: bytesLabel(usage.bytesUsed), dataLeft: cap ? bytesLabel(Math.max(0, cap - usage.bytesUsed)) : null, uptime: usage.uptime }
+      : null,
     loginError: state?.loginError ?? null,
     form: form ?? null,
     retry,
@@ -128,8 +132,13 @@ export default function HotspotPurchasePage() {
             </dd>
             {v.usage ? (
               <>
-                <dt>Data used this session</dt>
-                <dd>{v.usage.used}</dd>
+                <dt>Data used</dt>
+                <dd>
+                  {v.usage.used}
+                  {v.usage.uptime ? ` in ${v.usage.uptime} online` : ''}
+                </dd>
+                <dt>Data left</dt>
+                <dd data-testid="data-left">{v.usage.dataLeft ?? 'Unlimited'}</dd>
                 <dt>Status</dt>
                 <dd>{v.usage.online ? 'Connected' : 'Not connected on this device'}</dd>
               </>
