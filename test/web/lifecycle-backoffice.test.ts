@@ -116,6 +116,7 @@ const counts = async () => (await db.sql<{ customers: number; documents: number 
   select (select count(*)::int from customers) as customers, (select count(*)::int from customer_documents) as documents`)[0]!;
 
 let approvedId = '';
+let adoptedId = '';
 
 test('an application with a document goes through the queue: a technician may not decide, a rejection needs a reason, approval moves it to installation', { timeout: 180_000 }, async () => {
   const admin = await signedIn('admin');
@@ -327,6 +328,40 @@ test('a customer without a workflow gets one from "Start lifecycle"; its package
   const same = await admin.visitor.submit(path, { intent: 'changePackage', packageId: target!.id });
   assert.equal(same.statusCode, 422, 'a refusal by the workflow is a 4xx with its message');
   assert.match(text(same.body), /already on that package/);
+  adoptedId = c.id;
+});
+
+test('pause keeps the remaining days and resume restores them; terminate needs an admin and a confirmation, and removes the secret', { timeout: 180_000 }, async () => {
+  assert.ok(adoptedId, 'needs the adopted customer of the previous test');
+  const path = `/dashboard/customers/${adoptedId}`;
+  const username = (await db.sql<{ u: string }[]>`select service_username as u from subscriptions where customer_id = ${adoptedId} and status <> 'cancelled'`)[0]!.u;
+  const secret = () => routerSim.controls.state().menus['/ppp/secret']!.find((s) => s.name === username);
+  const support = await signedIn('support');
+  const paused = await support.visitor.submit(path, { intent: 'pause', reason: 'Travelling to Kisumu for a month' });
+  assert.equal(paused.statusCode, 200, text(paused.body).slice(0, 300));
+  assert.match(text(paused.body), /Paused\. The remaining days are kept/);
+  assert.equal((await customerRow(adoptedId)).status, 'paused');
+  assert.equal(String(secret()?.disabled), 'true');
+  const resumed = await support.visitor.submit(path, { intent: 'resume' });
+  assert.equal(resumed.statusCode, 200, text(resumed.body).slice(0, 300));
+  assert.match(text(resumed.body), /Resumed; active until/);
+  assert.equal((await customerRow(adoptedId)).status, 'active');
+  assert.notEqual(String(secret()?.disabled), 'true');
+
+  const denied = await support.visitor.submit(path, { intent: 'terminate', reason: 'Moved away', confirm: 'yes' });
+  assert.equal(denied.statusCode, 403, 'only admins terminate');
+  const admin = await signedIn('admin');
+  assert.match((await admin.visitor.get(path)).body, /data-testid="action-terminate"/);
+  const unconfirmed = await admin.visitor.submit(path, { intent: 'terminate', reason: 'Moved away' });
+  assert.equal(unconfirmed.statusCode, 400);
+  assert.match(text(unconfirmed.body), /Tick the box to confirm/);
+  assert.equal((await customerRow(adoptedId)).status, 'active');
+  const terminated = await admin.visitor.submit(path, { intent: 'terminate', reason: 'Moved away', confirm: 'yes' });
+  assert.equal(terminated.statusCode, 200, text(terminated.body).slice(0, 300));
+  assert.match(text(terminated.body), /Terminated/);
+  assert.equal((await customerRow(adoptedId)).status, 'terminated');
+  assert.equal(secret(), undefined, 'the secret is gone from the router');
+  assert.doesNotMatch((await admin.visitor.get(path)).body, /data-testid="action-/, 'no actions on a terminated customer');
 });
 
 test('"Start lifecycles for N customers" starts the ones in scope without a workflow', { timeout: 180_000 }, async () => {
