@@ -77,7 +77,19 @@ export const envSchema = z.object({
     .string()
     .refine((v) => v.split(',').every((e) => isIpOrCidr(e.trim()) || e.trim() === ''), 'must be comma-separated IPs or CIDRs, e.g. 196.201.214.200,196.201.213.0/24')
     .optional(),
+
+  // Outgoing email (activities/email/smtp.ts). Unset SMTP_HOST: no email. The password is a credential of
+  // the mail provider: never given a development default, never echoed in a configuration error.
+  SMTP_HOST: z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/, 'must be a host name like smtp.example.co.ke').optional(),
+  SMTP_PORT: port.optional(),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  SMTP_FROM: z.string().regex(/^([^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, 'must be an address like billing@isp.example.co.ke or Demo ISP <billing@isp.example.co.ke>').optional(),
+  SMTP_TLS: z.enum(['starttls', 'tls', 'none'], { message: 'must be starttls (port 587), tls (port 465) or none (a local relay)' }).default('starttls'),
 });
+
+// Values of these keys never appear in error output (a typo in a password is still a password).
+const isSecretKey = (key: string) => /SECRET|PASSWORD|PASSKEY|API_KEY|TOKEN|ENCRYPTION_KEY/.test(key);
 
 /** `1.2.3.4`, `::1`, `10.0.0.0/8` or `2001:db8::/32`. */
 export function isIpOrCidr(entry: string): boolean {
@@ -138,7 +150,8 @@ export function parseConfig<S extends z.ZodTypeAny>(schema: S, source: Record<st
   const problems = result.error.issues.map((issue) => {
     const key = issue.path.join('.');
     const given = source[key];
-    return given ? `${key}: ${issue.message} (got "${given}")` : `${key}: is required`;
+    if (!given) return `${key}: is required`;
+    return isSecretKey(key) ? `${key}: ${issue.message}` : `${key}: ${issue.message} (got "${given}")`;
   });
   throw new ConfigError(problems);
 }
