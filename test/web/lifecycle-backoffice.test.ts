@@ -316,6 +316,7 @@ test('a customer without a workflow gets one from "Start lifecycle"; its package
   const live = text((await admin.visitor.get(path)).body);
   assert.match(live, /Stage Active/);
   assert.doesNotMatch(live, /Start lifecycle/);
+  assert.match(live, /History .*Lifecycle started/, 'audited, and readable in the history');
 
   const [target] = await db.sql<{ id: string; name: string; priceCents: number }[]>`
     select id, name, price_cents as "priceCents" from packages where tenant_id = ${tenantId} and kind = 'pppoe' and active and id <> ${c.packageId}

@@ -8,6 +8,8 @@ export function CsrfField({ token }: { token: string }) {
 
 interface FieldProps {
   name: string;
+  /** Defaults to `name`; set it when one page repeats a form (one per card). */
+  id?: string;
   label: string;
   errors?: Record<string, string>;
   defaultValue?: string | number | null;
@@ -20,18 +22,18 @@ interface FieldProps {
   step?: string;
 }
 
-export function Field({ name, label, errors, defaultValue, type = 'text', hint, required, autoComplete, inputMode, placeholder, step }: FieldProps) {
+export function Field({ name, id = name, label, errors, defaultValue, type = 'text', hint, required, autoComplete, inputMode, placeholder, step }: FieldProps) {
   const error = errors?.[name];
-  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={name}>
+      <label htmlFor={id}>
         {label}
         {required ? <span aria-hidden="true"> *</span> : null}
       </label>
-      {hint ? <small id={`${name}-hint`}>{hint}</small> : null}
+      {hint ? <small id={`${id}-hint`}>{hint}</small> : null}
       <input
-        id={name}
+        id={id}
         name={name}
         type={type}
         defaultValue={defaultValue ?? undefined}
@@ -44,7 +46,7 @@ export function Field({ name, label, errors, defaultValue, type = 'text', hint, 
         step={step}
       />
       {error ? (
-        <p id={`${name}-error`} className="error" role="alert">
+        <p id={`${id}-error`} className="error" role="alert">
           {error}
         </p>
       ) : null}
@@ -54,6 +56,7 @@ export function Field({ name, label, errors, defaultValue, type = 'text', hint, 
 
 export function SelectField({
   name,
+  id = name,
   label,
   options,
   errors,
@@ -61,6 +64,7 @@ export function SelectField({
   required,
 }: {
   name: string;
+  id?: string;
   label: string;
   options: { value: string; label: string }[];
   errors?: Record<string, string>;
@@ -70,8 +74,8 @@ export function SelectField({
   const error = errors?.[name];
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
-      <label htmlFor={name}>{label}</label>
-      <select id={name} name={name} defaultValue={defaultValue ?? ''} required={required} aria-invalid={error ? true : undefined} aria-describedby={error ? `${name}-error` : undefined}>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={defaultValue ?? ''} required={required} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}>
         {required ? null : <option value="">—</option>}
         {options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -80,7 +84,7 @@ export function SelectField({
         ))}
       </select>
       {error ? (
-        <p id={`${name}-error`} className="error" role="alert">
+        <p id={`${id}-error`} className="error" role="alert">
           {error}
         </p>
       ) : null}

@@ -50,8 +50,8 @@ export function InstallationCard({ item: b, csrf, choices, canManage, errors }: 
               <CsrfField token={csrf} />
               <input type="hidden" name="customerId" value={b.customerId} />
               <input type="hidden" name="intent" value="schedule" />
-              <SelectField name="technicianId" label="Technician" required errors={errors} defaultValue={b.technicianId ?? choices.technicians[0]?.value ?? ''} options={choices.technicians} />
-              <Field name="scheduledAt" label="Date and time (Nairobi)" type="datetime-local" required errors={errors} defaultValue={b.scheduledAt ? utcToNairobiLocal(b.scheduledAt) : ''} />
+              <SelectField name="technicianId" id={`technicianId-${b.customerId}`} label="Technician" required errors={errors} defaultValue={b.technicianId ?? choices.technicians[0]?.value ?? ''} options={choices.technicians} />
+              <Field name="scheduledAt" id={`scheduledAt-${b.customerId}`} label="Date and time (Nairobi)" type="datetime-local" required errors={errors} defaultValue={b.scheduledAt ? utcToNairobiLocal(b.scheduledAt) : ''} />
               <button type="submit" disabled={busy !== null} aria-busy={busy === 'schedule'}>
                 {busy === 'schedule' ? 'Booking…' : b.status === 'scheduled' ? 'Reschedule' : 'Book'}
               </button>
@@ -63,9 +63,9 @@ export function InstallationCard({ item: b, csrf, choices, canManage, errors }: 
               <CsrfField token={csrf} />
               <input type="hidden" name="customerId" value={b.customerId} />
               <input type="hidden" name="intent" value="complete" />
-              <SelectField name="routerId" label="Router" required errors={errors} defaultValue={choices.routers[0]?.value ?? ''} options={choices.routers} />
-              <Field name="equipmentSerial" label="Equipment serial" required errors={errors} autoComplete="off" />
-              <SelectField name="packageId" label="Package" required errors={errors} defaultValue={b.packageId ?? choices.packages[0]?.value ?? ''} options={choices.packages} />
+              <SelectField name="routerId" id={`routerId-${b.customerId}`} label="Router" required errors={errors} defaultValue={choices.routers[0]?.value ?? ''} options={choices.routers} />
+              <Field name="equipmentSerial" id={`equipmentSerial-${b.customerId}`} label="Equipment serial" required errors={errors} autoComplete="off" />
+              <SelectField name="packageId" id={`packageId-${b.customerId}`} label="Package" required errors={errors} defaultValue={b.packageId ?? choices.packages[0]?.value ?? ''} options={choices.packages} />
               <button type="submit" disabled={busy !== null} aria-busy={busy === 'complete'}>
                 {busy === 'complete' ? 'Activating…' : 'Installed'}
               </button>

@@ -8,7 +8,22 @@ export interface HistoryLine {
   what: string;
 }
 
-const ACTIONS: Record<string, string> = { 'customer.create': 'Created', 'customer.update': 'Edited' };
+const ACTIONS: Record<string, string> = {
+  'customer.create': 'Created',
+  'customer.update': 'Edited',
+  // Written by the lifecycle workflow's activities, or by starting a lifecycle.
+  'customer.lifecycle_started': 'Lifecycle started',
+  'customer.kyc_approved': 'Application approved',
+  'customer.kyc_rejected': 'Application rejected',
+  'installation.scheduled': 'Installation booked',
+  'installation.completed': 'Installed',
+  'customer.suspended': 'Suspended',
+  'customer.unsuspended': 'Suspension lifted',
+  'subscription.paused': 'Paused',
+  'subscription.resumed': 'Resumed',
+  'subscription.package_changed': 'Package changed',
+  'customer.terminated': 'Terminated',
+};
 
 /**
  * An audit entry as one readable line ("Edited: Phone, Status"). Only field names leave the server: the

@@ -1,5 +1,6 @@
 import { json, type ActionFunctionArgs } from '@remix-run/node';
 import { applications } from '../../../db/queries/applications';
+import { audit } from '../../../db/queries/audit';
 import { customers } from '../../../db/queries/customers';
 import {
   actorMay,
@@ -38,6 +39,9 @@ export async function lifecycleAction(args: ActionFunctionArgs) {
   if (data.intent === 'startLifecycle') {
     if (!me.can('customers:write') && !me.can('customers:lifecycle')) return answer({ intent, ok: false, message: 'Your role may not start lifecycles.', errors: {} }, 403);
     const started = await startLifecycle(args.context, { tenantId: me.tenant.id, tenantSlug: me.tenant.slug, customerId: customer.id, accountNumber: customer.accountNumber, phone: customer.phone, start: 'adopt' });
+    if (started.ok) {
+      await audit.record(args.context.sql, { tenantId: me.tenant.id, actor: me.actor, action: 'customer.lifecycle_started', entityType: 'customer', entityId: customer.id, after: { workflowId: started.workflowId, start: 'adopt' } });
+    }
     return started.ok
       ? answer({ intent, ok: true, message: 'Lifecycle started.', errors: {} }, 200)
       : answer({ intent, ok: false, message: 'The workflow service cannot be reached just now. Try again in a minute.', errors: {} }, 503);
