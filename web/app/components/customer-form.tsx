@@ -34,7 +34,7 @@ export function CustomerForm({ csrf, customer, errors, values, submitLabel, stat
         <Field name="longitude" label="Longitude" inputMode="decimal" placeholder="36.8219" errors={errors} defaultValue={v('longitude', customer?.longitude)} />
       </div>
       {statusNote ? (
-        <p className="field" data-testid="status-note">
+        <p data-testid="status-note">
           Status: <strong>{customer ? STATUS_LABELS[customer.status] : STATUS_LABELS.kyc_review}</strong> · {statusNote}
         </p>
       ) : (
