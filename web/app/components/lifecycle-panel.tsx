@@ -3,7 +3,7 @@ import { Form, Link, useNavigation } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { formatKes } from '../../../domain/money';
 import type { LifecyclePanelData } from '../lifecycle/panel.server';
-import { CsrfField } from './form';
+import { CsrfField, Field, SelectField } from './form';
 import { formatEat, STATUS_LABELS } from './labels';
 import { DocumentLinks } from './documents';
 import { EmptyState } from './pagination';
@@ -134,24 +134,27 @@ function Actions({ p, account, csrf }: { p: Panel; account: string; csrf: string
           </Link>
         </p>
       ) : null}
-      {a.suspend ? <ActionForm csrf={csrf} intent="suspend" label="Suspend" reason danger /> : null}
+      {a.suspend ? (
+        <details>
+          <summary>Suspend…</summary>
+          <ActionForm csrf={csrf} intent="suspend" label="Suspend" reason danger />
+        </details>
+      ) : null}
       {a.unsuspend ? <ActionForm csrf={csrf} intent="unsuspend" label="Resume service" /> : null}
-      {a.pause ? <ActionForm csrf={csrf} intent="pause" label="Pause (keeps the remaining days)" reason /> : null}
+      {a.pause ? (
+        <details>
+          <summary>Pause…</summary>
+          <ActionForm csrf={csrf} intent="pause" label="Pause (keeps the remaining days)" reason />
+        </details>
+      ) : null}
       {a.resume ? <ActionForm csrf={csrf} intent="resume" label="Resume from pause" /> : null}
       {a.changePackage ? (
-        <ActionForm csrf={csrf} intent="changePackage" label="Change package">
-          <label htmlFor="packageId">New package</label>
-          <select id="packageId" name="packageId" required defaultValue="">
-            <option value="" disabled>
-              Choose…
-            </option>
-            {p.packageChoices.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </ActionForm>
+        <details>
+          <summary>Change package…</summary>
+          <ActionForm csrf={csrf} intent="changePackage" label="Change package">
+            <SelectField name="packageId" label="New package (the price difference for the rest of the period is charged or credited)" options={p.packageChoices} />
+          </ActionForm>
+        </details>
       ) : null}
       {a.terminate ? (
         <details>
@@ -174,12 +177,7 @@ function ActionForm({ csrf, intent, label, reason, danger, children }: { csrf: s
     <Form method="post" className="stack" data-testid={`action-${intent}`}>
       <CsrfField token={csrf} />
       <input type="hidden" name="intent" value={intent} />
-      {reason ? (
-        <>
-          <label htmlFor={`reason-${intent}`}>Reason</label>
-          <input id={`reason-${intent}`} name="reason" required maxLength={300} />
-        </>
-      ) : null}
+      {reason ? <Field name="reason" id={`reason-${intent}`} label="Reason" required /> : null}
       {children}
       <button type="submit" className={danger ? 'danger' : undefined} disabled={busy} aria-busy={busy}>
         {busy ? 'Working…' : label}
