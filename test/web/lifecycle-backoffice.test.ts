@@ -292,6 +292,17 @@ test('customer page actions: suspend needs a reason and a permitted role; suspen
   assert.notEqual(String(secret().disabled), 'true');
   const [audited] = await db.sql<{ n: number }[]>`select count(*)::int as n from audit_log where entity_id = ${approvedId} and action in ('customer.suspended', 'customer.unsuspended')`;
   assert.equal(audited!.n, 2, 'audited once each, by the workflow');
+
+  // The edit form keeps every other field editable but not the status, which the workflow owns.
+  const admin = await signedIn('admin');
+  const edit = `${path}/edit`;
+  const editPage = (await admin.visitor.get(edit)).body;
+  assert.doesNotMatch(editPage, /name="status"/);
+  assert.match(text(editPage), /Status: Active · changed only by the lifecycle actions/);
+  const saved = await admin.visitor.submit(edit, { ...applicant('Wanjiru', '0711 000 000', '32123456'), lastName: 'Mwangi-Kamau', status: 'terminated' });
+  assert.equal(saved.statusCode, 302, text(saved.body).slice(0, 300));
+  const [after] = await db.sql<{ status: string; lastName: string }[]>`select status, last_name as "lastName" from customers where id = ${approvedId}`;
+  assert.deepEqual({ ...after }, { status: 'active', lastName: 'Mwangi-Kamau' });
 });
 
 test('a customer without a workflow gets one from "Start lifecycle"; its package change shows the proration', { timeout: 180_000 }, async () => {
