@@ -52,3 +52,19 @@ export function octalEscapedBytes(text: string): Buffer {
 export function chapPassword(chapId: string, password: string, chapChallenge: string): string {
   return createHash('md5').update(Buffer.concat([octalEscapedBytes(chapId), Buffer.from(password, 'latin1'), octalEscapedBytes(chapChallenge)])).digest('hex');
 }
+
+/** A voucher code: the batch prefix plus 10 random characters (31^10 ≈ 8×10^14), so cards cannot be guessed. */
+export function newVoucherCode(prefix: string): string {
+  let code = prefix;
+  for (let i = 0; i < 10; i++) code += ACCESS_CODE_ALPHABET[randomInt(ACCESS_CODE_ALPHABET.length)];
+  return code;
+}
+
+/** What a guest typed: an access code (6 characters), a voucher code (10–14), or neither. */
+export function classifyCode(input: string): { kind: 'access' | 'voucher'; code: string } | undefined {
+  const cleaned = input.toUpperCase().replace(/[\s-]/g, '');
+  if (!new RegExp(`^[${ACCESS_CODE_ALPHABET}]+$`).test(cleaned)) return undefined;
+  if (cleaned.length === ACCESS_CODE_LENGTH) return { kind: 'access', code: cleaned };
+  if (cleaned.length >= 10 && cleaned.length <= 14) return { kind: 'voucher', code: cleaned };
+  return undefined;
+}

@@ -29,8 +29,10 @@ export interface HotspotPurchaseInput {
   routerId: string;
   packageId: string;
   packageName: string;
-  /** Normalized 2547…/2541…. */
-  phone: string;
+  /** Normalized 2547…/2541…; null for a voucher redemption (nothing to pay, nobody to text). */
+  phone: string | null;
+  /** A redeemed voucher: no payment step, straight to provisioning. */
+  voucherId?: string;
   amountCents: number;
   durationSeconds: number;
   dataCapBytes: number | null;
@@ -96,11 +98,14 @@ const sms = proxyActivities<SmsActivities>({
  * router user with a short access code, the device logged in through the API, the code by SMS, and a durable
  * timer to the package end that removes the user and kicks the session. A payment that times out is watched
  * (late callback or STK settlement) and still provisions; a router that never takes the guest before the
- * deadline turns into a wallet credit for the phone and a staff alert. Query `hotspotStatus` drives the portal.
+ * deadline turns into a wallet credit for the phone and a staff alert. A redeemed voucher (`voucherId`) skips
+ * the payment and, if the router fails, gets its card back instead. Query `hotspotStatus` drives the portal.
  */
 export async function hotspotPurchase(input: HotspotPurchaseInput): Promise<HotspotPurchaseState> {
   const paymentWorkflowId = hotspotPaymentWorkflowId(input.tenantId, input.purchaseId);
-  let state: HotspotPurchaseState = { stage: 'paying', message: 'Check your phone and enter your M-Pesa PIN.', paymentWorkflowId, loggedIn: false };
+  let state: HotspotPurchaseState = input.voucherId
+    ? { stage: 'provisioning', message: 'Voucher accepted. Connecting you…', paymentWorkflowId, loggedIn: false }
+    : { stage: 'paying', message: 'Check your phone and enter your M-Pesa PIN.', paymentWorkflowId, loggedIn: false };
   let nudged = false;
   setHandler(hotspotStatusQuery, () => state);
   setHandler(hotspotPaymentNudgeSignal, () => {
@@ -125,46 +130,49 @@ export async function hotspotPurchase(input: HotspotPurchaseInput): Promise<Hots
   };
   upsertSearchAttributes([
     { key: TenantId, value: input.tenantId },
-    { key: Phone, value: input.phone },
+    ...(input.phone ? [{ key: Phone, value: input.phone }] : []),
     { key: RouterId, value: input.routerId },
-    { key: LifecycleStage, value: 'hotspot_paying' },
+    { key: LifecycleStage, value: input.voucherId ? 'hotspot_provisioning' : 'hotspot_paying' },
   ]);
 
-  const payment = await executeChild(mpesaPayment, {
-    workflowId: paymentWorkflowId,
-    // The payment records itself whatever happens to this run.
-    parentClosePolicy: ParentClosePolicy.ABANDON,
-    args: [
-      {
-        tenantId: input.tenantId,
-        customerId: null,
-        phone: input.phone,
-        amountCents: input.amountCents,
-        accountReference: 'HOTSPOT',
-        purpose: 'hotspot',
-        description: input.packageName.slice(0, 13),
-        ...input.payment,
-      },
-    ],
-  });
-  state = { ...state, payment };
-
-  let paymentId = payment.stage === 'paid' ? payment.paymentId : undefined;
-  // Only "no answer in time" can still turn out paid; a cancel, a wrong PIN or low balance is final.
-  const mayStillPay = payment.stage === 'failed' && payment.checkoutRequestId !== undefined && payment.resultCode === undefined;
-  if (!paymentId) {
-    stage({
-      stage: 'unpaid',
-      message: mayStillPay ? `${payment.message} If you paid, you will still get access and your code by SMS.` : payment.message,
+  let paymentId: string | null = null;
+  if (!input.voucherId) {
+    if (!input.phone) throw ApplicationFailure.nonRetryable('a paid hotspot purchase needs a phone number', 'InvalidInput');
+    const payment = await executeChild(mpesaPayment, {
+      workflowId: paymentWorkflowId,
+      // The payment records itself whatever happens to this run.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [
+        {
+          tenantId: input.tenantId,
+          customerId: null,
+          phone: input.phone,
+          amountCents: input.amountCents,
+          accountReference: 'HOTSPOT',
+          purpose: 'hotspot',
+          description: input.packageName.slice(0, 13),
+          ...input.payment,
+        },
+      ],
     });
-    await db.setHotspotStatus({ purchaseId: input.purchaseId, status: 'unpaid', failure: payment.message });
-    if (!mayStillPay) return state;
-    paymentId = await watchForLatePayment(msOf(input.latePaymentWindow ?? '24 hours'));
-    if (!paymentId) return state;
-    log.info('late payment found; provisioning', { purchaseId: input.purchaseId });
+    state = { ...state, payment };
+    paymentId = payment.stage === 'paid' ? (payment.paymentId ?? null) : null;
+    // Only "no answer in time" can still turn out paid; a cancel, a wrong PIN or low balance is final.
+    const mayStillPay = payment.stage === 'failed' && payment.checkoutRequestId !== undefined && payment.resultCode === undefined;
+    if (!paymentId) {
+      stage({
+        stage: 'unpaid',
+        message: mayStillPay ? `${payment.message} If you paid, you will still get access and your code by SMS.` : payment.message,
+      });
+      await db.setHotspotStatus({ purchaseId: input.purchaseId, status: 'unpaid', failure: payment.message });
+      if (!mayStillPay) return state;
+      paymentId = (await watchForLatePayment(msOf(input.latePaymentWindow ?? '24 hours'))) ?? null;
+      if (!paymentId) return state;
+      log.info('late payment found; provisioning', { purchaseId: input.purchaseId });
+    }
   }
 
-  stage({ stage: 'provisioning', message: 'Payment received. Connecting you…' });
+  stage({ stage: 'provisioning', message: input.voucherId ? 'Voucher accepted. Connecting you…' : 'Payment received. Connecting you…' });
   const creds = await db.assignHotspotCredentials({ purchaseId: input.purchaseId, paymentId });
   const ref = { tenantId: input.tenantId, routerId: input.routerId };
   const deadline = Date.now() + msOf(input.provisioningDeadline ?? '15 minutes');
@@ -187,9 +195,12 @@ export async function hotspotPurchase(input: HotspotPurchaseInput): Promise<Hots
     await db.creditHotspotWallet({ tenantId: input.tenantId, purchaseId: input.purchaseId, phone: input.phone, amountCents: input.amountCents, reason });
     stage({
       stage: 'credited',
-      message: 'We received your payment but could not connect you. The amount is saved for your number and our staff have been alerted.',
+      message: input.phone
+        ? 'We received your payment but could not connect you. The amount is saved for your number and our staff have been alerted.'
+        : 'We could not connect you just now. Your voucher still works: try it again in a few minutes.',
       code: creds.code,
     });
+    if (!input.phone) return state;
     await sms
       .sendSms({
         tenantId: input.tenantId,
@@ -217,16 +228,18 @@ export async function hotspotPurchase(input: HotspotPurchaseInput): Promise<Hots
   await db.setHotspotStatus({ purchaseId: input.purchaseId, status: 'active', provisionedAt, expiresAt, ...(loggedInAt ? { loggedInAt } : {}) });
   stage({ stage: 'active', message: 'You are online.', code: creds.code, loggedIn: loggedInAt !== undefined, expiresAt });
 
-  await sms
-    .notify({
-      tenantId: input.tenantId,
-      phone: input.phone,
-      template: 'hotspot_access_code',
-      params: { code: creds.code, package: input.packageName, expiry: nairobiShort(expiresAt) },
-      idempotencyKey: `hotspot-code:${input.purchaseId}`,
-      urgent: true,
-    })
-    .catch((e: unknown) => log.warn('access-code SMS not sent', { error: failureMessage(e) }));
+  if (input.phone) {
+    await sms
+      .notify({
+        tenantId: input.tenantId,
+        phone: input.phone,
+        template: 'hotspot_access_code',
+        params: { code: creds.code, package: input.packageName, expiry: nairobiShort(expiresAt) },
+        idempotencyKey: `hotspot-code:${input.purchaseId}`,
+        urgent: true,
+      })
+      .catch((e: unknown) => log.warn('access-code SMS not sent', { error: failureMessage(e) }));
+  }
 
   await sleep(Math.max(0, Date.parse(expiresAt) - Date.now()));
 

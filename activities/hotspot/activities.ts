@@ -3,6 +3,7 @@ import type { Sql } from '../../db/client';
 import { encryptSecret } from '../../db/encryption';
 import { audit } from '../../db/queries/audit';
 import { hotspot, type HotspotPurchaseStatus } from '../../db/queries/hotspot';
+import { hotspotVouchers } from '../../db/queries/hotspot-vouchers';
 import { mpesa } from '../../db/queries/mpesa';
 import { newAccessCode, newHotspotPassword } from '../../domain/hotspot';
 
@@ -28,7 +29,7 @@ export function createHotspotActivities({ sql, encryptionKey }: { sql: Sql; encr
      * The code and sealed password for a paid purchase: drawn once, kept for every retry. A code another guest
      * holds (unique per ISP) is drawn again; with 887 million codes a second collision is vanishingly rare.
      */
-    async assignHotspotCredentials(input: { purchaseId: string; paymentId: string }): Promise<{ code: string; passwordEnc: string }> {
+    async assignHotspotCredentials(input: { purchaseId: string; paymentId: string | null }): Promise<{ code: string; passwordEnc: string }> {
       for (let attempt = 0; attempt < 8; attempt++) {
         try {
           return await hotspot.assignCredentials(sql, {
@@ -76,18 +77,16 @@ export function createHotspotActivities({ sql, encryptionKey }: { sql: Sql; encr
 
     /**
      * Money in, no access possible: the amount goes to a wallet for the phone number and staff see an alert
-     * (an audit entry `hotspot.provisioning_failed`, listed on the hotspot page) in the same transaction.
+     * (an audit entry `hotspot.provisioning_failed`, listed on the hotspot page) in the same transaction. A
+     * voucher redemption has no money to keep: its card is released to work again.
      */
-    async creditHotspotWallet(input: { tenantId: string; purchaseId: string; phone: string; amountCents: number; reason: string }): Promise<{ credited: boolean }> {
+    async creditHotspotWallet(input: { tenantId: string; purchaseId: string; phone: string | null; amountCents: number; reason: string }): Promise<{ credited: boolean }> {
+      const reason = input.reason.slice(0, 500);
       return sql.begin(async (tx) => {
-        const credited = await hotspot.creditWallet(tx, {
-          tenantId: input.tenantId,
-          phone: input.phone,
-          purchaseId: input.purchaseId,
-          amountCents: input.amountCents,
-          reason: input.reason.slice(0, 500),
-        });
-        await hotspot.setStatus(tx, input.purchaseId, { status: 'credited', failure: input.reason.slice(0, 500), endedAt: new Date() });
+        const credited = input.phone
+          ? await hotspot.creditWallet(tx, { tenantId: input.tenantId, phone: input.phone, purchaseId: input.purchaseId, amountCents: input.amountCents, reason })
+          : await hotspotVouchers.release(tx, input.purchaseId);
+        await hotspot.setStatus(tx, input.purchaseId, { status: 'credited', failure: reason, endedAt: new Date() });
         if (credited) {
           await audit.record(tx, {
             tenantId: input.tenantId,
@@ -95,7 +94,7 @@ export function createHotspotActivities({ sql, encryptionKey }: { sql: Sql; encr
             action: 'hotspot.provisioning_failed',
             entityType: 'hotspot_purchase',
             entityId: input.purchaseId,
-            after: { phone: input.phone, amountCents: input.amountCents, walletCredit: true, reason: input.reason.slice(0, 500) },
+            after: input.phone ? { phone: input.phone, amountCents: input.amountCents, walletCredit: true, reason } : { voucherReleased: true, reason },
           });
         }
         return { credited };

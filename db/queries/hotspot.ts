@@ -8,8 +8,10 @@ export interface HotspotPurchase {
   tenantId: string;
   routerId: string;
   packageId: string;
-  phone: string;
+  /** Null for a voucher redemption. */
+  phone: string | null;
   amountCents: number;
+  voucherId: string | null;
   mac: string | null;
   deviceIp: string | null;
   linkLoginOnly: string | null;
@@ -32,7 +34,7 @@ export interface HotspotPurchase {
 export type NewHotspotPurchase = Pick<
   HotspotPurchase,
   'id' | 'tenantId' | 'routerId' | 'packageId' | 'phone' | 'amountCents' | 'mac' | 'deviceIp' | 'linkLoginOnly' | 'linkOrig' | 'chapId' | 'chapChallenge' | 'workflowId'
-> & { clientIp: string | null };
+> & { clientIp: string | null; voucherId?: string | null };
 
 /** A router as the public portal may know it: never its address or credentials. */
 export interface PortalRouter {
@@ -63,7 +65,7 @@ export interface HotspotListFilter {
 
 const columns = (tx: Tx) => tx`
   p.id, p.tenant_id as "tenantId", p.router_id as "routerId", p.package_id as "packageId", p.phone, p.amount_cents as "amountCents",
-  p.mac, p.device_ip as "deviceIp", p.link_login_only as "linkLoginOnly", p.link_orig as "linkOrig", p.chap_id as "chapId",
+  p.voucher_id as "voucherId", p.mac, p.device_ip as "deviceIp", p.link_login_only as "linkLoginOnly", p.link_orig as "linkOrig", p.chap_id as "chapId",
   p.chap_challenge as "chapChallenge", p.workflow_id as "workflowId", p.status, p.payment_id as "paymentId", p.access_code as "accessCode",
   p.access_password_enc as "accessPasswordEnc", p.logged_in_at as "loggedInAt", p.provisioned_at as "provisionedAt",
   p.expires_at as "expiresAt", p.ended_at as "endedAt", p.failure, p.created_at as "createdAt"`;
@@ -90,9 +92,9 @@ export const hotspot = {
   async create(tx: Tx, p: NewHotspotPurchase): Promise<HotspotPurchase> {
     await tx`
       insert into hotspot_purchases (id, tenant_id, router_id, package_id, phone, amount_cents, mac, device_ip, link_login_only, link_orig,
-        chap_id, chap_challenge, client_ip, workflow_id)
+        chap_id, chap_challenge, client_ip, workflow_id, voucher_id)
       values (${p.id}, ${p.tenantId}, ${p.routerId}, ${p.packageId}, ${p.phone}, ${p.amountCents}, ${p.mac}, ${p.deviceIp}, ${p.linkLoginOnly},
-        ${p.linkOrig}, ${p.chapId}, ${p.chapChallenge}, ${p.clientIp}, ${p.workflowId})`;
+        ${p.linkOrig}, ${p.chapId}, ${p.chapChallenge}, ${p.clientIp}, ${p.workflowId}, ${p.voucherId ?? null})`;
     return (await hotspot.get(tx, p.id))!;
   },
 
@@ -122,7 +124,7 @@ export const hotspot = {
    * Gives a paid purchase its credentials once: the first call stores the code and sealed password, a retry
    * gets the same pair back. A code another guest already holds raises a unique violation (the caller draws again).
    */
-  async assignCredentials(tx: Tx, f: { id: string; paymentId: string; code: string; passwordEnc: string }): Promise<{ code: string; passwordEnc: string }> {
+  async assignCredentials(tx: Tx, f: { id: string; paymentId: string | null; code: string; passwordEnc: string }): Promise<{ code: string; passwordEnc: string }> {
     const [row] = await tx<{ code: string; passwordEnc: string }[]>`
       update hotspot_purchases set
         access_code = coalesce(access_code, ${f.code}),

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
+import { hotspotVouchers } from '../../db/queries/hotspot-vouchers';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
 import { waitFor } from '../support/wait';
 import { activeSessions, joinDevice, renderLoginHtml, startHotspotRig, type HotspotRig } from './support';
@@ -78,5 +79,26 @@ test('router redirect → package → M-Pesa → online in /ip/hotspot/active �
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByText('You are logged out').waitFor();
   assert.ok(!activeSessions(rig).some((s) => s.user === code), 'session ended on the router');
+  await context.close();
+});
+
+test('the same with a voucher card: code typed on the portal → online in /ip/hotspot/active → time left', async () => {
+  const made = await rig.db.sql.begin((tx) =>
+    hotspotVouchers.createBatch(tx, { tenantId: rig.tenantId, packageId: rig.packageIds.day, count: 1, prefix: '', expiresAt: new Date(Date.now() + 86_400_000), createdBy: null }),
+  );
+  const [row] = await rig.db.sql<{ code: string }[]>`select code from hotspot_vouchers where batch_id = ${made}`;
+  const code = row!.code;
+  // A second phone on the hotspot: the router's login page sends it to the portal like the first.
+  device = joinDevice(rig, 0x4e2f);
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  await page.goto(servletUrl);
+  await page.getByLabel('Enter your code or voucher').fill(code.toLowerCase());
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.getByRole('heading', { name: 'You are online' }).waitFor({ timeout: 90_000 });
+  assert.match((await page.getByTestId('time-left').textContent()) ?? '', /^(23 h 5\d min|24 h 00 min)$/);
+  const access = (await page.locator('.code').first().textContent())!.trim();
+  await waitFor(() => activeSessions(rig).some((s) => s.user === access && s['mac-address'] === device.mac), 10_000, 'voucher device in /ip/hotspot/active');
+  await page.screenshot({ path: `${ARTIFACTS}/hotspot-voucher-online.png`, fullPage: true });
   await context.close();
 });

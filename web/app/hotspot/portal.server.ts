@@ -4,6 +4,7 @@ import { createRouterActivities, type RouterActivities } from '../../../activiti
 import { createRouterOsGateway } from '../../../activities/mikrotik/routeros-gateway';
 import { decryptSecret } from '../../../db/encryption';
 import { hotspot, type HotspotPurchase, type PortalRouter } from '../../../db/queries/hotspot';
+import { hotspotVouchers } from '../../../db/queries/hotspot-vouchers';
 import { packages, type Package } from '../../../db/queries/packages';
 import { chapPassword } from '../../../domain/hotspot';
 import { packageDurationSeconds } from '../../../domain/hotspot-time';
@@ -75,6 +76,70 @@ export async function startPurchase(context: AppLoadContext, r: HotspotRedirect,
     context.log.error({ err, purchaseId }, 'hotspot purchase did not start');
     await hotspot.setStatus(context.sql, purchaseId, { status: 'unpaid', failure: 'could not start the payment' });
     return { ok: false, status: 503, message: 'Payments are not available right now. Try again in a minute.' };
+  }
+  return { ok: true, purchaseId };
+}
+
+export type VoucherResult = { ok: true; purchaseId: string } | { ok: false; status: number; message: string; usedPurchaseId?: string };
+
+const VOUCHER_REFUSALS = {
+  unknown: 'That code is not valid here. Check it and try again.',
+  expired: 'That voucher has expired.',
+  revoked: 'That voucher has been cancelled by the provider.',
+  used: 'That voucher is already in use.',
+} as const;
+
+/** Redeems a voucher card: a purchase with no payment, provisioned like any other (same workflow). */
+export async function startVoucherPurchase(context: AppLoadContext, r: HotspotRedirect, router: PortalRouter, code: string): Promise<VoucherResult> {
+  const purchaseId = randomUUID();
+  const workflowId = `hotspot-${router.tenantId}-${purchaseId}`;
+  const redeemed = await context.sql.begin((tx) =>
+    hotspotVouchers.redeem(tx, {
+      tenantId: router.tenantId,
+      code,
+      purchase: {
+        id: purchaseId,
+        routerId: router.id,
+        mac: r.mac ?? null,
+        deviceIp: r.ip ?? null,
+        linkLoginOnly: r.linkLoginOnly ?? null,
+        linkOrig: r.linkOrig ?? null,
+        chapId: r.chapId ?? null,
+        chapChallenge: r.chapChallenge ?? null,
+        clientIp: context.clientIp,
+        workflowId,
+      },
+    }),
+  );
+  if (!redeemed.ok) {
+    return { ok: false, status: 400, message: VOUCHER_REFUSALS[redeemed.reason], ...(redeemed.purchaseId ? { usedPurchaseId: redeemed.purchaseId } : {}) };
+  }
+  const pkg = (await packages.get(context.sql, router.tenantId, redeemed.purchase.packageId))!;
+  const input: HotspotPurchaseInput = {
+    tenantId: router.tenantId,
+    purchaseId,
+    routerId: router.id,
+    packageId: pkg.id,
+    packageName: pkg.name,
+    phone: null,
+    voucherId: redeemed.purchase.voucherId!,
+    amountCents: pkg.priceCents,
+    durationSeconds: packageDurationSeconds(pkg),
+    dataCapBytes: pkg.dataCapBytes,
+    ...(r.mac ? { mac: r.mac } : {}),
+    ...(r.ip ? { ip: r.ip } : {}),
+    lockToMac: pkg.sharedDevices === 1,
+  };
+  try {
+    await context.temporal.workflow.start<typeof hotspotPurchase>('hotspotPurchase', { taskQueue: CORE_TASK_QUEUE, workflowId, args: [input] });
+  } catch (err) {
+    // The card must not be spent on a purchase that never started.
+    context.log.error({ err, purchaseId }, 'voucher purchase did not start');
+    await context.sql.begin(async (tx) => {
+      await hotspotVouchers.release(tx, purchaseId);
+      await hotspot.setStatus(tx, purchaseId, { status: 'credited', failure: 'could not start; voucher released' });
+    });
+    return { ok: false, status: 503, message: 'The hotspot is busy right now. Try your voucher again in a minute.' };
   }
   return { ok: true, purchaseId };
 }

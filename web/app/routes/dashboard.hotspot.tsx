@@ -75,7 +75,7 @@ export async function loader(args: LoaderFunctionArgs) {
   ]);
   return json(
     {
-      rows: list.rows.map((r) => ({ ...r, amount: formatKes(r.amountCents), phone: formatKenyanPhone(r.phone) })),
+      rows: list.rows.map((r) => ({ ...r, amount: formatKes(r.amountCents), phone: r.phone ? formatKenyanPhone(r.phone) : 'Voucher' })),
       total: list.total,
       page,
       revenue: revenue.map((r) => ({ ...r, revenue: formatKes(r.revenueCents) })),
@@ -85,6 +85,7 @@ export async function loader(args: LoaderFunctionArgs) {
       filters: { router: f.router ?? '', package: f.package ?? '', status: f.status ?? '', from: f.from ?? '', to: f.to ?? '' },
       filtered: Object.keys(f).length > 0,
       errors,
+      canVouchers: me.can('payments:record'),
     },
     { status: errors.length > 0 ? 400 : 200 },
   );
@@ -96,6 +97,11 @@ export default function HotspotBackOffice() {
     <>
       <div className="heading">
         <h1>Hotspot</h1>
+        {d.canVouchers ? (
+          <Link to="/dashboard/hotspot/vouchers" className="button">
+            Vouchers
+          </Link>
+        ) : null}
       </div>
       <Form method="get" className="filters" role="search">
         <label>

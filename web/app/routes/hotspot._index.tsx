@@ -116,12 +116,12 @@ export default function HotspotPortal() {
         </div>
         <button type="submit">Pay with M-Pesa</button>
       </form>
-      <h2>Already paid?</h2>
+      <h2>Already paid, or have a voucher?</h2>
       <form method="post" action="/hotspot/code" className="stack">
         <Hidden redirect={r} />
         <div className="field">
-          <label htmlFor="code">Enter your code</label>
-          <input id="code" name="code" autoCapitalize="characters" autoComplete="off" maxLength={12} placeholder="e.g. K7M4QX" required />
+          <label htmlFor="code">Enter your code or voucher</label>
+          <input id="code" name="code" autoCapitalize="characters" autoComplete="off" maxLength={20} placeholder="e.g. K7M4QX" required />
         </div>
         <button type="submit">Connect</button>
       </form>

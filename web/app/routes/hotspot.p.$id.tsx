@@ -46,6 +46,7 @@ export async function loader({ params, context, request }: LoaderFunctionArgs) {
     message,
     refresh: REFRESH_SECONDS[watchingLate ? 'unpaid_watching' : stage] ?? null,
     code: purchase.accessCode,
+    voucher: purchase.voucherId !== null,
     expiresAt: purchase.expiresAt ? nairobiShort(purchase.expiresAt) : null,
     timeLeft: purchase.expiresAt ? timeLeftLabel(purchase.expiresAt.getTime() - now) : null,
     usage: usage
@@ -128,7 +129,8 @@ export default function HotspotPurchasePage() {
           <dl className="facts">
             <dt>Your code</dt>
             <dd>
-              <strong className="code">{v.code}</strong> — we sent it by SMS too. Use it to reconnect or on another allowed device.
+              <strong className="code">{v.code}</strong> — {v.voucher ? 'or your voucher code' : 'we sent it by SMS too'}. Use it to reconnect or on another
+              allowed device.
             </dd>
             {v.usage ? (
               <>
