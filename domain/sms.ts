@@ -38,3 +38,9 @@ export function smsSize(text: string): SmsSize {
   const capacity = segments <= 1 ? single : segments * part;
   return { encoding, units, segments, remaining: capacity - units };
 }
+
+/**
+ * Placeholders a campaign text may use, filled per customer. Here rather than beside the campaign activity
+ * so the compose page's browser bundle never pulls in @temporalio/activity (it cannot run in a browser).
+ */
+export const CAMPAIGN_VARIABLES = ['name', 'account'] as const;

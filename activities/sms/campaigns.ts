@@ -1,13 +1,13 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Sql } from '../../db/client';
+import { CAMPAIGN_VARIABLES } from '../../domain/sms';
 import { campaignMessageKey, smsCampaigns, type CampaignAudience, type SmsCampaignStatus } from '../../db/queries/sms';
 import type { SendSmsInput, SendSmsResult } from './activities';
 import { refuse, SMS_FAILURES } from './failures';
 import { templateProblems, type SmsLanguage } from './templates';
 
-/** Placeholders a campaign text may use, filled per customer. */
-export const CAMPAIGN_VARIABLES = ['name', 'account'] as const;
+export { CAMPAIGN_VARIABLES };
 
 export interface CampaignPageInput {
   tenantId: string;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { CAMPAIGN_VARIABLES } from '../../../activities/sms/campaigns';
 import { templateProblems } from '../../../activities/sms/templates';
 import type { CustomerStatus } from '../../../db/queries/customers';
 import { parseNairobiLocal } from '../../../domain/nairobi-time';
+import { CAMPAIGN_VARIABLES } from '../../../domain/sms';
 import { choice, optionalInteger, optionalText, text } from './fields';
 
 export const AUDIENCE_STATUSES: CustomerStatus[] = ['active', 'suspended', 'installation', 'applied', 'kyc_review', 'rejected', 'terminated'];

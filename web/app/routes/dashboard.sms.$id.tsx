@@ -131,7 +131,9 @@ export default function Campaign() {
         </dd>
         <dt>Progress</dt>
         <dd data-testid="campaign-progress">
-          {progress
+          {progress?.status === 'scheduled'
+            ? 'Waiting for the start time'
+            : progress
             ? `${progress.processed} of ${progress.total} handled: ${progress.sent} sent, ${progress.failed} failed, ${progress.skipped} skipped${progress.optedOut ? ` (${progress.optedOut} opted out)` : ''}`
             : `${campaign.sentCount} sent, ${campaign.failedCount} failed`}
           {progress?.quietUntil ? ` · quiet hours until ${formatEat(progress.quietUntil)}` : ''}

@@ -12,7 +12,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const [campaigns, logs] = await Promise.all([smsCampaigns.list(sql, me.tenant.id, 20), smsQueries.recent(sql, me.tenant.id, 50)]);
   return json({
     canEditTemplates: me.can('settings:manage'),
-    campaigns: campaigns.map((c) => ({ id: c.id, name: c.name, status: c.status, audienceCount: c.audienceCount, sentCount: c.sentCount, failedCount: c.failedCount, createdAt: c.createdAt })),
+    campaigns: campaigns.map((c) => ({ id: c.id, name: c.name, status: c.status, scheduledAt: c.scheduledAt, audienceCount: c.audienceCount, sentCount: c.sentCount, failedCount: c.failedCount, createdAt: c.createdAt })),
     logs: logs.map((l) => ({ id: l.id, phone: l.phone, message: l.message, status: l.status, failureReason: l.failureReason, createdAt: l.createdAt, steps: l.statusHistory.length })),
   });
 }
@@ -32,7 +32,7 @@ export default function Sms() {
       <h2>Campaigns</h2>
       {campaigns.length === 0 ? (
         <EmptyState title="No campaigns yet">
-          <p>A campaign sends one message to every customer in the statuses you pick, throttled, and never twice to anyone.</p>
+          <p>A campaign sends one message to every customer you pick (by status, package, router or site, expiry, reseller), now or at a set time, throttled, and never twice to anyone.</p>
         </EmptyState>
       ) : (
         <table className="table">
@@ -50,7 +50,7 @@ export default function Sms() {
             {campaigns.map((c) => (
               <tr key={c.id}>
                 <td><Link to={`/dashboard/sms/${c.id}`}>{c.name}</Link></td>
-                <td>{c.status}</td>
+                <td>{c.status === 'scheduled' && c.scheduledAt ? `scheduled for ${formatEat(c.scheduledAt)}` : c.status}</td>
                 <td className="num">{c.audienceCount ?? '—'}</td>
                 <td className="num">{c.sentCount}</td>
                 <td className="num">{c.failedCount}</td>

@@ -1,6 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
 import { Form, useActionData, useFetcher, useLoaderData } from '@remix-run/react';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { audit } from '../../../db/queries/audit';
 import { smsCampaigns, smsQueries } from '../../../db/queries/sms';
 import type { AudienceCount } from '../../../db/queries/sms-audience';
@@ -113,13 +113,17 @@ export default function NewCampaign() {
   const formRef = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>();
   // With JS the count follows the filters as they change; the button stays for the no-JS path.
-  const refresh = (e: FormEvent<HTMLFormElement>) => {
-    const name = (e.target as HTMLInputElement).name;
-    if (!formRef.current || !AUDIENCE_FIELDS.includes(name)) return;
+  const { load } = live;
+  const recount = useRef(() => {
+    if (!formRef.current) return;
     const params = new URLSearchParams();
     for (const [k, v] of new FormData(formRef.current)) if (AUDIENCE_FIELDS.includes(k) && typeof v === 'string' && v !== '') params.append(k, v);
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => live.load(`/dashboard/sms/audience?${params}`), 250);
+    timer.current = setTimeout(() => load(`/dashboard/sms/audience?${params}`), 250);
+  });
+  useEffect(() => recount.current(), []);
+  const refresh = (e: FormEvent<HTMLFormElement>) => {
+    if (AUDIENCE_FIELDS.includes((e.target as HTMLInputElement).name)) recount.current();
   };
   const count = live.data ? (live.data.ok ? live.data.count : undefined) : result?.preview;
   const select = (name: string, label: string, opts: Option[]) =>
@@ -133,7 +137,7 @@ export default function NewCampaign() {
         <fieldset className={`field${errors?.statuses ? ' field-invalid' : ''}`}>
           <legend>Send to customers who are</legend>
           {AUDIENCE_STATUSES.map((s) => (
-            <label key={s} className="checkbox">
+            <label key={s} className="field-checkbox">
               <input type="checkbox" name="statuses" value={s} defaultChecked={result ? result.statuses.includes(s) : s === 'active'} /> {STATUS_LABELS[s]}
             </label>
           ))}
@@ -148,9 +152,11 @@ export default function NewCampaign() {
         </fieldset>
         {select('resellerId', "Reseller's customers only", options.resellers)}
         <AudiencePreview count={count} stale={live.state === 'loading'} />
-        <button type="submit" name="intent" value="preview" formNoValidate>
-          Preview audience
-        </button>
+        <p>
+          <button type="submit" name="intent" value="preview" formNoValidate>
+            Preview audience
+          </button>
+        </p>
         <SelectField name="language" label="Language" required options={[{ value: 'en', label: 'English' }, { value: 'sw', label: 'Kiswahili' }]} errors={errors} defaultValue={values.language ?? 'en'} />
         <MessageField errors={errors} defaultValue={values.body} />
         <div className={`field${errors?.startAt ? ' field-invalid' : ''}`}>
@@ -158,13 +164,15 @@ export default function NewCampaign() {
           <input id="startAt" name="startAt" type="datetime-local" min={earliest} defaultValue={values.startAt ?? ''} aria-invalid={errors?.startAt ? true : undefined} />
           {errors?.startAt ? <p className="error" role="alert">{errors.startAt}</p> : null}
         </div>
-        <label className="checkbox">
+        <label className="field-checkbox">
           <input type="checkbox" name="quietHours" defaultChecked={result ? values.quietHours === 'on' : true} /> Pause during quiet hours (default 21:00–07:00
           Nairobi); customers who opted out of marketing are skipped
         </label>
-        <button type="submit" name="intent" value="start">
-          Start campaign
-        </button>
+        <p>
+          <button type="submit" name="intent" value="start">
+            Start campaign
+          </button>
+        </p>
       </Form>
     </>
   );
