@@ -72,6 +72,10 @@ export async function sendLifecycleUpdate<A>(context: AppLoadContext, workflowId
     if (err instanceof WorkflowUpdateFailedError) return { status: 409, ok: false, message: err.cause?.message ?? err.message };
     if (err instanceof WorkflowNotFoundError) return { status: 409, ok: false, message: 'This customer has no running lifecycle workflow. Start it from the customer page first.' };
     context.log.warn({ err, workflowId, update: update.name }, 'lifecycle update could not be sent');
-    return { status: 503, ok: false, message: 'The workflow service cannot be reached just now, so nothing was changed. Try again in a minute.' };
+    // gRPC UNAVAILABLE: the request never reached Temporal. Anything else (a deadline: no worker took it) may still land.
+    if ((err as { cause?: { code?: number } }).cause?.code === 14) {
+      return { status: 503, ok: false, message: 'The workflow service cannot be reached just now, so nothing was changed. Try again in a minute.' };
+    }
+    return { status: 504, ok: false, message: 'The workflow did not answer in time (the workflow service or its worker may be down). Check the timeline in a minute before trying again: the change may still be applied.' };
   }
 }
