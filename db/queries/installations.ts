@@ -31,7 +31,7 @@ export const installations = {
    * The technicians' board: every customer waiting for installation (booked or not), plus installations
    * completed in the last week so the team sees what was done. Booked visits come soonest first.
    */
-  async board(tx: Tx, scope: CustomerScope, limit = 200): Promise<BoardItem[]> {
+  async board(tx: Tx, scope: CustomerScope, opts: { technicianId?: string; limit?: number } = {}): Promise<BoardItem[]> {
     return tx<BoardItem[]>`
       select c.id as "customerId", c.account_number as "accountNumber", c.first_name || ' ' || c.last_name as name, c.phone, c.address,
         c.latitude::float8 as latitude, c.longitude::float8 as longitude, c.requested_package_id as "packageId", p.name as "packageName",
@@ -47,8 +47,9 @@ export const installations = {
       where ${mine(tx, scope)}
         and ((c.status = 'installation' and coalesce(i.status, 'pending') <> 'completed')
           or (i.status = 'completed' and i.completed_at > now() - make_interval(days => ${RECENT_DAYS})))
+        ${opts.technicianId ? tx`and i.technician_id = ${opts.technicianId}` : tx``}
       order by i.scheduled_at nulls first, c.created_at, c.id
-      limit ${limit}`;
+      limit ${opts.limit ?? 200}`;
   },
 
   /** Who may be booked: the activity accepts active technicians and admins of the ISP. */

@@ -218,6 +218,9 @@ test('installations board: book, then complete → awaiting payment; a payment a
   assert.equal(visit!.at.toISOString(), '2026-12-01T07:30:00.000Z', 'Nairobi 10:30 is 07:30 UTC');
   const scheduled = text(/data-testid="scheduled"[\s\S]*?<\/section>/.exec((await tech.visitor.get('/dashboard/installations')).body)![0]);
   assert.match(scheduled, /Tuesday,? 1 December 2026.*Wanjiru Mwangi.*10:30 with/);
+  const mine = text((await tech.visitor.get('/dashboard/installations?mine=1')).body);
+  assert.match(mine, /Wanjiru Mwangi/);
+  assert.doesNotMatch(mine, /Not yet booked \([1-9]/, 'only visits booked with this technician');
 
   const missing = await tech.visitor.submit('/dashboard/installations', { intent: 'complete', customerId: approvedId, routerId, equipmentSerial: '', packageId: pkg.id });
   assert.equal(missing.statusCode, 400);

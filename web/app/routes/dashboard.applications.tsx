@@ -114,7 +114,7 @@ export default function Applications() {
                   <Form method="post" className="stack">
                     <CsrfField token={csrf} />
                     <input type="hidden" name="customerId" value={a.id} />
-                    <button type="submit" name="decision" value="approve" disabled={busyWith === a.id}>
+                    <button type="submit" name="decision" value="approve" disabled={busyWith === a.id} aria-label={`Approve ${a.firstName} ${a.lastName}`}>
                       {busyWith === a.id ? 'Working…' : 'Approve'}
                     </button>
                   </Form>
@@ -123,7 +123,7 @@ export default function Applications() {
                     <input type="hidden" name="customerId" value={a.id} />
                     <label htmlFor={`reason-${a.id}`}>Reason for rejection</label>
                     <input id={`reason-${a.id}`} name="reason" required maxLength={300} placeholder="e.g. ID photo unreadable" />
-                    <button type="submit" name="decision" value="reject" className="danger" disabled={busyWith === a.id}>
+                    <button type="submit" name="decision" value="reject" className="danger" disabled={busyWith === a.id} aria-label={`Reject ${a.firstName} ${a.lastName}`}>
                       Reject
                     </button>
                   </Form>

@@ -18,8 +18,9 @@ export async function loader(args: LoaderFunctionArgs) {
   const me = await requireStaff(args, 'installations:read');
   const { sql } = args.context;
   const canManage = me.can('installations:manage');
+  const mine = new URL(args.request.url).searchParams.get('mine') === '1';
   const [board, technicians, routerRows, pppoe] = await Promise.all([
-    installations.board(sql, me.scope),
+    installations.board(sql, me.scope, mine ? { technicianId: me.staff.id } : {}),
     canManage ? installations.technicians(sql, me.tenant.id) : [],
     canManage ? routers.list(sql, me.tenant.id) : [],
     canManage ? packages.list(sql, me.tenant.id, { kind: 'pppoe', activeOnly: true }) : [],
@@ -29,7 +30,7 @@ export async function loader(args: LoaderFunctionArgs) {
     routers: routerRows.filter((r) => r.status !== 'disabled').map((r) => ({ value: r.id, label: r.site ? `${r.name} (${r.site})` : r.name })),
     packages: pppoe.map((p) => ({ value: p.id, label: p.name })),
   };
-  return json({ csrf: me.csrf, board, choices, canManage });
+  return json({ csrf: me.csrf, board, choices, canManage, mine });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -61,7 +62,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function InstallationsBoard() {
-  const { csrf, board, choices, canManage } = useLoaderData<typeof loader>();
+  const { csrf, board, choices, canManage, mine } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const unscheduled = board.filter((b) => b.status === 'unscheduled');
   const scheduled = board.filter((b) => b.status === 'scheduled');
@@ -72,13 +73,19 @@ export default function InstallationsBoard() {
   );
   return (
     <>
-      <h1>Installations</h1>
+      <div className="heading">
+        <h1>Installations</h1>
+        <Link to={mine ? '/dashboard/installations' : '/dashboard/installations?mine=1'} className="button secondary">
+          {mine ? 'Show every visit' : 'Only my visits'}
+        </Link>
+      </div>
       {result ? (
         <p className={`notice ${result.ok ? 'notice-ok' : 'notice-bad'}`} role={result.ok ? 'status' : 'alert'} data-testid="installation-result">
           {result.name}: {result.message}
         </p>
       ) : null}
-      {board.length === 0 ? (
+      {board.length === 0 && mine ? <EmptyState title="No visits booked with you" /> : null}
+      {board.length === 0 && !mine ? (
         <EmptyState title="Nothing to install">
           <p>
             Approved applications appear here. <Link to="/dashboard/applications">See the applications queue</Link>
