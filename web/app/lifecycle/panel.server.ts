@@ -42,7 +42,9 @@ export async function lifecyclePanel(args: LoaderFunctionArgs, me: StaffContext,
   const view = live?.state === 'live' ? live.view : null;
   const stage = (view?.stage ?? customer.status) as LifecycleStage | 'applied';
   const packageName = (id: string | null | undefined) => (id ? (pppoe.find((p) => p.id === id)?.name ?? null) : null);
-  const open = view ? view.openInvoice : account?.openInvoices[0] ? { number: account.openInvoices[0].number, outstandingCents: account.openInvoices[0].outstandingCents, dueAt: account.openInvoices[0].dueAt } : null;
+  // Money comes from the ledger, which is ahead of the workflow's copy while a payment waits to be applied.
+  const first = account?.openInvoices[0];
+  const open = first ? { number: first.number, outstandingCents: first.outstandingCents, dueAt: first.dueAt } : null;
   const actor = staffActor(me);
   const lifecycleStaff = me.can('customers:lifecycle');
   const allowed = Object.fromEntries(
@@ -55,8 +57,8 @@ export async function lifecyclePanel(args: LoaderFunctionArgs, me: StaffContext,
     stage,
     packageName: packageName(view?.packageId) ?? record?.subscription?.packageName ?? record?.requestedPackage ?? null,
     expiresAt: view?.expiresAt ?? record?.subscription?.expiresAt ?? null,
-    balanceCents: money ? (view?.balanceCents ?? account?.balanceCents ?? null) : null,
-    openInvoice: money ? open : null,
+    balanceCents: account?.balanceCents ?? null,
+    openInvoice: open,
     nextAction: view?.nextAction ?? null,
     manualHold: view?.manualHold ?? null,
     installation: view?.installation ?? null,
