@@ -49,3 +49,21 @@ test('an upgrade halfway through a period costs half the difference; a downgrade
   const after = prorate({ ...period, oldPriceCents: 250_000, newPriceCents: 350_000, at: eat('2026-07-05T00:00:00') });
   assert.deepEqual(after, { remainingPpm: 0, creditCents: 0, chargeCents: 0, netCents: 0 });
 });
+
+test('proration table: credit for unused time of the old package, charge for the new, rounded per side', () => {
+  const start = eat('2026-06-01T00:00:00');
+  const end = eat('2026-07-01T00:00:00'); // 30 days
+  const rows: [string, number, number, string, { credit: number; charge: number; net: number }][] = [
+    ['upgrade on day 1', 250_000, 350_000, '2026-06-01T00:00:00', { credit: 250_000, charge: 350_000, net: 100_000 }],
+    ['upgrade with 10 of 30 days left', 300_000, 600_000, '2026-06-21T00:00:00', { credit: 100_000, charge: 200_000, net: 100_000 }],
+    ['downgrade with 20 of 30 days left', 600_000, 300_000, '2026-06-11T00:00:00', { credit: 400_000, charge: 200_000, net: -200_000 }],
+    ['same price', 250_000, 250_000, '2026-06-11T00:00:00', { credit: 166_667, charge: 166_667, net: 0 }],
+    ['a third of a cent rounds half up per side', 100, 200, '2026-06-21T00:00:00', { credit: 33, charge: 67, net: 34 }],
+    ['at the very end nothing moves', 250_000, 350_000, '2026-07-01T00:00:00', { credit: 0, charge: 0, net: 0 }],
+    ['before the period starts it is all unused', 250_000, 350_000, '2026-05-20T00:00:00', { credit: 250_000, charge: 350_000, net: 100_000 }],
+  ];
+  for (const [label, oldPriceCents, newPriceCents, at, want] of rows) {
+    const p = prorate({ oldPriceCents, newPriceCents, periodStart: start, periodEnd: end, at: eat(at) });
+    assert.deepEqual({ credit: p.creditCents, charge: p.chargeCents, net: p.netCents }, want, label);
+  }
+});

@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { addValidity } from '../../domain/periods';
 import { timeSkippingEnvironment } from '../support/temporal';
-import { approveAndInstall, apply, coreWorker, events, pay, secretOf, startLifecycleRig, waitForStage, waitForState, type LifecycleRig } from './support';
+import { approveAndInstall, apply, finish, coreWorker, events, pay, secretOf, startLifecycleRig, waitForStage, waitForState, type LifecycleRig } from './support';
 
 let rig: LifecycleRig;
 let env: TestWorkflowEnvironment;
@@ -77,5 +77,24 @@ test('three prepaid cycles: activation on payment, reminders at 7/3/1 days, earl
   assert.equal(sub!.status, 'active');
   const reminderTexts = rig.sms.messages().filter((m) => m.number === `+${customer.phone}` && m.text.includes('expires in'));
   assert.equal(reminderTexts.length, 9, 'nine reminder SMS over three cycles');
-  await customer.handle.terminate('test over');
+  await finish(rig, customer.handle);
+});
+
+test('paying on 31 January buys a month that ends on the last day of February (Nairobi time)', async () => {
+  const now = await env.currentTimeMs();
+  let year = new Date(now).getUTCFullYear();
+  // 31 January, 10:00 in Nairobi, the next one still ahead of the server clock.
+  while (Date.UTC(year, 0, 31, 7, 0) <= now + 60_000) year += 1;
+  const customer = await apply(rig, env.client);
+  await approveAndInstall(rig, customer.handle, new Date(now + DAY));
+  await waitForStage(customer.handle, 'awaiting_payment');
+  await skipTo(Date.UTC(year, 0, 31, 7, 0));
+  await pay(rig.db.sql, rig, customer, rig.pkg.priceCents);
+  const view = await waitForStage(customer.handle, 'active');
+  const expiry = new Date(Date.parse(view.expiresAt!) + 3 * 3_600_000);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  assert.equal(expiry.getUTCMonth(), 1, `expires in February: ${view.expiresAt}`);
+  assert.equal(expiry.getUTCDate(), leap ? 29 : 28);
+  assert.equal(expiry.getUTCHours(), 10, 'same time of day');
+  await finish(rig, customer.handle);
 });

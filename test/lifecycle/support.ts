@@ -21,6 +21,7 @@ import {
   lifecycleWorkflowId,
   paymentReceivedSignal,
   scheduleInstallationUpdate,
+  terminateUpdate,
   type LifecycleActor,
   type LifecycleInput,
   type LifecycleStage,
@@ -141,7 +142,9 @@ export async function waitForState(handle: LifecycleHandle, what: string, ok: (v
   return last!;
 }
 
-export const waitForStage = (handle: LifecycleHandle, stage: LifecycleStage, ms?: number) => waitForState(handle, `stage ${stage}`, (v) => v.stage === stage && v.pendingPayments === 0, ms);
+/** The stage, with its payments applied and the run's settings loaded (a run just continued-as-new has none yet). */
+export const waitForStage = (handle: LifecycleHandle, stage: LifecycleStage, ms?: number) =>
+  waitForState(handle, `stage ${stage}`, (v) => v.stage === stage && v.pendingPayments === 0 && v.billingMode !== null, ms);
 
 export function secretOf(rig: LifecycleRig, name: string) {
   return rig.router.controls.state().menus['/ppp/secret']?.find((s) => s.name === name);
@@ -149,4 +152,14 @@ export function secretOf(rig: LifecycleRig, name: string) {
 
 export async function events(sql: Sql, customerId: string, kind: string) {
   return sql<{ at: Date; summary: string }[]>`select at, summary from lifecycle_events where customer_id = ${customerId} and kind = ${kind} order by at, id`;
+}
+
+/**
+ * Ends a test's customer through the workflow's own terminate update. `handle.terminate()` would leave the
+ * run's timers behind on the time-skipping server, which then stops skipping for every later test.
+ */
+export async function finish(rig: LifecycleRig, handle: LifecycleHandle) {
+  const result = await handle.executeUpdate(terminateUpdate, { args: [{ actor: rig.admin, reason: 'Test over' }] });
+  if (!result.ok) throw new Error(result.message);
+  await handle.result();
 }

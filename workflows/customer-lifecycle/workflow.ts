@@ -88,7 +88,7 @@ export async function customerLifecycle(input: LifecycleInput): Promise<{ stage:
   let pkg: PackageTerms | null = null;
   let account: AccountStatus | null = null;
   let name = '';
-  let next: { kind: string; at: number; run: () => Promise<void> } | null = null;
+  let next: { kind: string; at: number; run: (firedAt: Date) => Promise<void> } | null = null;
   let rollOver = false;
 
   setHandler(lifecycleStateQuery, (): LifecycleView => {
@@ -140,10 +140,10 @@ export async function customerLifecycle(input: LifecycleInput): Promise<{ stage:
     await db.recordEvent({ ...ref, key: key(`${kind}:${at.getTime()}`), at: iso(at), kind, summary, ...(detail === undefined ? {} : { detail }) });
   }
 
-  async function enterStage(stage: LifecycleStage, kind: string, summary: string, detail?: unknown) {
+  async function enterStage(stage: LifecycleStage, kind: string, summary: string, detail?: unknown, at: Date = now()) {
     st.stage = stage;
-    st.recentEvents = [{ at: iso(now()), kind, summary }, ...st.recentEvents].slice(0, RECENT_EVENTS);
-    await db.recordStage({ ...ref, key: key(`${kind}:${Date.now()}`), at: iso(now()), stage, kind, summary, workflowId: wfId, ...(detail === undefined ? {} : { detail }) });
+    st.recentEvents = [{ at: iso(at), kind, summary }, ...st.recentEvents].slice(0, RECENT_EVENTS);
+    await db.recordStage({ ...ref, key: key(`${kind}:${at.getTime()}`), at: iso(at), stage, kind, summary, workflowId: wfId, ...(detail === undefined ? {} : { detail }) });
     searchAttributes();
   }
 
@@ -265,7 +265,7 @@ export async function customerLifecycle(input: LifecycleInput): Promise<{ stage:
     if (!woke && next) {
       const due = next;
       next = null;
-      await due.run();
+      await due.run(now());
     }
   }
 
@@ -287,10 +287,10 @@ export async function customerLifecycle(input: LifecycleInput): Promise<{ stage:
     if (!st.overdueSince) {
       // Only reminders still ahead: a customer adopted two days before expiry is not told "7 days left".
       const reminder = reminderTimes(new Date(expiry), policy!.reminderDays, now()).find((r) => !st.remindersSent.includes(r.daysBefore));
-      if (reminder) out.push({ kind: `reminder_${reminder.daysBefore}d`, at: reminder.at.getTime(), run: () => remind(reminder.daysBefore) });
+      if (reminder) out.push({ kind: `reminder_${reminder.daysBefore}d`, at: reminder.at.getTime(), run: (at) => remind(reminder.daysBefore, at) });
       out.push({ kind: 'expiry', at: expiry, run: expire });
     } else {
-      out.push({ kind: 'suspend_after_grace', at: Date.parse(st.overdueSince) + policy!.graceDays * 86_400_000, run: () => suspendForNonPayment() });
+      out.push({ kind: 'suspend_after_grace', at: Date.parse(st.overdueSince) + policy!.graceDays * 86_400_000, run: (at) => suspendForNonPayment(at) });
     }
   }
 
@@ -300,7 +300,7 @@ export async function customerLifecycle(input: LifecycleInput): Promise<{ stage:
     const overdue = (account?.openInvoices ?? []).filter((i) => i.kind === 'service');
     const oldest = account?.openInvoices[0];
     if (st.stage === 'active' && oldest && !st.manualHold) {
-      out.push({ kind: 'suspend_unpaid', at: new Date(oldest.dueAt).getTime() + policy!.suspendAfterDays * 86_400_000, run: () => suspendForNonPayment() });
+      out.push({ kind: 'suspend_unpaid', at: new Date(oldest.dueAt).getTime() + policy!.suspendAfterDays * 86_400_000, run: (at) => suspendForNonPayment(at) });
     }
     if (policy!.lateFeeBp > 0) {
       const unfined = overdue.find((i) => !st.feesCharged.includes(i.id));
@@ -308,8 +308,7 @@ export async function customerLifecycle(input: LifecycleInput): Promise<{ stage:
     }
   }
 
-  async function remind(daysBefore: number) {
-    const firedAt = now();
+  async function remind(daysBefore: number, firedAt: Date) {
     st.remindersSent.push(daysBefore);
     await refreshAccount();
     const due = Math.max(pkg!.priceCents - account!.balanceCents, 0);
@@ -319,8 +318,9 @@ export async function customerLifecycle(input: LifecycleInput): Promise<{ stage:
     await event('reminder_sent', `Reminder: expires in ${daysBefore} day(s); KES ${formatShillings(due)} due`, undefined, firedAt);
   }
 
-  async function expire() {
-    const outcome = await db.renewCycle({ ...ref, key: key('renew'), now: iso(now()), pkg: pkg!, force: true });
+  async function expire(firedAt: Date) {
+    // Renewing at the boundary: the new period starts at the old expiry, not the few ms later the timer ran.
+    const outcome = await db.renewCycle({ ...ref, key: key('renew'), now: st.expiresAt!, pkg: pkg!, force: true });
     await refreshAccount();
     if (outcome.renewed) {
       await renewed(outcome.expiresAt, outcome.periodStart, 'Renewed automatically from the account balance');
@@ -330,12 +330,12 @@ export async function customerLifecycle(input: LifecycleInput): Promise<{ stage:
     st.overdueSince = st.expiresAt;
     await event('expired', `Expired; KES ${formatShillings(outcome.invoice?.outstandingCents ?? 0)} due on ${outcome.invoice?.number ?? 'the invoice'}`);
     if (policy!.stkOnInvoice && outcome.invoice) await pushStk(outcome.invoice.outstandingCents);
-    if (policy!.graceDays === 0) await suspendForNonPayment();
+    if (policy!.graceDays === 0) await suspendForNonPayment(firedAt);
   }
 
-  async function suspendForNonPayment() {
+  async function suspendForNonPayment(firedAt: Date) {
     await router('suspended', true);
-    await enterStage('suspended', 'suspended', 'Suspended for non-payment');
+    await enterStage('suspended', 'suspended', 'Suspended for non-payment', undefined, firedAt);
     await refreshAccount();
     const owed = Math.max(-account!.balanceCents, account!.openInvoices.reduce((sum, i) => sum + i.outstandingCents, 0));
     await say('suspended', { amount: formatShillings(owed), paybill: paybill() }, `suspended:${Date.now()}`);
