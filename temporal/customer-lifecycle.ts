@@ -18,7 +18,6 @@ export interface LifecycleStart {
  */
 export async function startCustomerLifecycle(client: Client, sql: Sql, s: LifecycleStart): Promise<string> {
   const workflowId = lifecycleWorkflowId(s.tenantSlug, s.accountNumber);
-  await sql`update customers set workflow_id = ${workflowId} where tenant_id = ${s.tenantId} and id = ${s.customerId} and workflow_id is distinct from ${workflowId}`;
   const input: LifecycleInput = { tenantId: s.tenantId, customerId: s.customerId, accountNumber: s.accountNumber, phone: s.phone, start: s.start };
   await client.workflow.start('customerLifecycle', {
     taskQueue: CORE_TASK_QUEUE,
@@ -26,6 +25,8 @@ export async function startCustomerLifecycle(client: Client, sql: Sql, s: Lifecy
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
+  // Recorded once the run exists, so a customer never points at a workflow that failed to start.
+  await sql`update customers set workflow_id = ${workflowId} where tenant_id = ${s.tenantId} and id = ${s.customerId} and workflow_id is distinct from ${workflowId}`;
   return workflowId;
 }
 

@@ -46,7 +46,10 @@ export interface LifecycleInput {
   start: 'application' | 'adopt';
   /** Carried by continue-as-new; absent on the first run. */
   carried?: CarriedState;
-  /** Tests shorten the wait before a router step is given up as failing (default 10 minutes). */
+  /**
+   * How long a router step keeps retrying before the lifecycle moves on without it (default 10 minutes);
+   * the stage is still recorded, so reconciliation repairs the router once it answers again.
+   */
   routerRetryWindow?: string;
 }
 
@@ -165,7 +168,7 @@ export const UPDATE_STAGES: Record<string, readonly LifecycleStage[]> = {
   changePackage: ['awaiting_payment', 'active', 'suspended'],
   pause: ['active'],
   resume: ['paused'],
-  suspend: ['active', 'awaiting_payment'],
+  suspend: ['active'],
   unsuspend: ['suspended'],
   terminate: ['kyc_review', 'installation', 'awaiting_payment', 'active', 'suspended', 'paused'],
 };

@@ -1,3 +1,4 @@
+import type { Duration } from '@temporalio/common';
 import {
   ActivityFailure,
   allHandlersFinished,
@@ -51,11 +52,17 @@ const db = proxyActivities<LifecycleActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['LifecycleInvalidInput'] },
 });
 
-const routerStep = proxyActivities<LifecycleActivities>({
-  startToCloseTimeout: '1 minute',
-  // A router that is down comes back: keep trying (no attempt limit); configuration errors are non-retryable by type.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+/**
+ * Router steps retry (configuration errors are non-retryable by type) until the window closes; then the
+ * lifecycle records the failure and goes on, so one dead router never holds a customer's payments hostage.
+ */
+function routerSteps(window: Duration) {
+  return proxyActivities<LifecycleActivities>({
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: window,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  });
+}
 
 const sms = proxyActivities<{ notify(input: NotifyInput): Promise<NotifyResult> }>({
   startToCloseTimeout: '30 seconds',
@@ -76,6 +83,7 @@ const APPLIED_PAYMENTS = 50;
  */
 export async function customerLifecycle(input: LifecycleInput): Promise<{ stage: LifecycleStage }> {
   const wfId = workflowInfo().workflowId;
+  const routerStep = routerSteps((input.routerRetryWindow ?? '10 minutes') as Duration);
   const ref: CustomerRef = { tenantId: input.tenantId, customerId: input.customerId };
   const st: CarriedState = input.carried ?? {
     stage: 'kyc_review', cycle: 0, packageId: null, routerId: null, serviceUsername: null, periodStart: null, expiresAt: null,
