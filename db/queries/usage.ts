@@ -43,6 +43,7 @@ export interface TopUser {
   username: string;
   service: UsageService;
   subscriptionId: string | null;
+  customerId: string | null;
   accountNumber: string | null;
   customerName: string | null;
   uploadBytes: number;
@@ -166,7 +167,7 @@ export const usage = {
   /** The heaviest users of the router over Nairobi days [from, to], by total bytes. */
   async topUsers(tx: Tx, tenantId: string, routerId: string, from: string, to: string, limit = 5): Promise<TopUser[]> {
     return tx<TopUser[]>`
-      select u.username, u.service, max(u.subscription_id::text)::uuid as "subscriptionId", max(c.account_number) as "accountNumber", max(c.first_name || ' ' || c.last_name) as "customerName",
+      select u.username, u.service, max(u.subscription_id::text)::uuid as "subscriptionId", max(c.id::text)::uuid as "customerId", max(c.account_number) as "accountNumber", max(c.first_name || ' ' || c.last_name) as "customerName",
         sum(u.upload_bytes)::bigint as "uploadBytes", sum(u.download_bytes)::bigint as "downloadBytes"
       from usage_daily u
         left join subscriptions s on s.tenant_id = u.tenant_id and s.id = u.subscription_id

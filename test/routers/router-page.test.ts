@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createLogger } from '../../config/logger';
 import { decryptSecret } from '../../db/encryption';
+import { usage } from '../../db/queries/usage';
 import { demoEmail } from '../../db/seed';
 import { createTemporalClient, type TemporalClient } from '../../temporal/client';
 import { buildApp } from '../../web/server/app';
@@ -81,4 +82,38 @@ test('Reconcile now shows the pass counts; a live session can be kicked, audited
 
   await rig.temporal.env.client.workflow.getHandle(`router-reconcile-${tenantId}-${routerId}`).terminate('test done');
   await rig.temporal.env.client.workflow.getHandle(`router-monitor-${tenantId}-${routerId}`).terminate('test done');
+  await rig.temporal.env.client.workflow.getHandle(`router-usage-${tenantId}-${routerId}`).terminate('test done');
+});
+
+test('the page shows data used today and this week with the top users', { timeout: 60_000 }, async () => {
+  const { routerId, db, tenantId } = rig;
+  const [sub] = await db.sql<{ id: string; name: string; customerId: string }[]>`select id, service_username as name, customer_id as "customerId" from subscriptions
+    where router_id = ${routerId} and status = 'active' order by service_username limit 1`;
+  const mib = 1_048_576;
+  await usage.addDeltas(db.sql, tenantId, routerId, new Date(), [
+    { service: 'pppoe', username: sub!.name, subscriptionId: sub!.id, uploadBytes: 5 * mib, downloadBytes: 300 * mib },
+    { service: 'hotspot', username: 'walkin-7', subscriptionId: null, uploadBytes: mib, downloadBytes: 2 * mib },
+  ]);
+  const admin = new Visitor(app);
+  await admin.signIn(demoEmail('admin'));
+  const body = (await admin.get(`/dashboard/routers/${routerId}`)).body.replace(/<!-- -->/g, '');
+  const section = /data-testid="router-usage"[\s\S]*?<\/section>/.exec(body)?.[0] ?? '';
+  assert.match(section, /Today: 302\.0 MiB down, 6\.0 MiB up · last 7 days: 302\.0 MiB down,\s*6\.0 MiB up by 2 users/);
+  const rows = [...section.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]!);
+  assert.ok(rows[1]!.includes(sub!.name) && rows[1]!.includes(`/dashboard/customers/${sub!.customerId}`), 'the heaviest user first, linked to the customer');
+  assert.ok(rows[2]!.includes('walkin-7 (hotspot)'));
+});
+
+test('a router added in the back office starts its monitor, reconcile and usage workflows at once', { timeout: 60_000 }, async () => {
+  const { sim, db, tenantId, temporal: server } = rig;
+  const admin = new Visitor(app);
+  await admin.signIn(demoEmail('technician'));
+  const created = await admin.submit('/dashboard/routers/new', { name: 'Githurai Tower', host: sim.host, apiPort: String(sim.port), username: 'admin', password: 'mtandao' });
+  assert.equal(created.statusCode, 302);
+  const [router] = await db.sql<{ id: string }[]>`select id from routers where tenant_id = ${tenantId} and name = 'Githurai Tower'`;
+  for (const kind of ['monitor', 'reconcile', 'usage']) {
+    const handle = server.env.client.workflow.getHandle(`router-${kind}-${tenantId}-${router!.id}`);
+    assert.equal((await handle.describe()).status.name, 'RUNNING', kind);
+    await handle.terminate('test done');
+  }
 });

@@ -1,5 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { testRouterConnection, type ConnectionTestResult } from '../../../activities/mikrotik/connection-test';
 import type { PppoeSession, HotspotSession } from '../../../activities/mikrotik/gateway';
 import { loadRouterTarget } from '../../../activities/mikrotik/monitor';
@@ -10,6 +10,7 @@ import { ensureRouterWorkflowsFor, routerReconcileId } from '../../../temporal/r
 import { encryptSecret } from '../../../db/encryption';
 import { audit } from '../../../db/queries/audit';
 import { routers } from '../../../db/queries/routers';
+import { usage } from '../../../db/queries/usage';
 import { requireCsrf, requireStaff } from '../auth/guard.server';
 import { RouterForm } from '../components/router-form';
 import { routerEditSchema } from '../forms/router';
@@ -40,12 +41,17 @@ async function liveSessions(args: LoaderFunctionArgs, tenantId: string, routerId
 export async function loader(args: LoaderFunctionArgs) {
   const { me, router } = await load(args);
   const { sql } = args.context;
-  const [samples, reconciliations, sessions] = await Promise.all([
+  const today = await usage.today(sql);
+  const weekStart = new Date(Date.parse(`${today}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+  const [samples, reconciliations, sessions, usageToday, usageWeek, topUsers] = await Promise.all([
     routerHealth.samplesSince(sql, me.tenant.id, router.id, new Date(Date.now() - 24 * 3600_000)),
     routerHealth.recentReconciliations(sql, me.tenant.id, router.id, 10),
     liveSessions(args, me.tenant.id, router.id),
+    usage.routerTotals(sql, me.tenant.id, router.id, today, today),
+    usage.routerTotals(sql, me.tenant.id, router.id, weekStart, today),
+    usage.topUsers(sql, me.tenant.id, router.id, weekStart, today, 5),
   ]);
-  return json({ csrf: me.csrf, router, samples, reconciliations, sessions });
+  return json({ csrf: me.csrf, router, samples, reconciliations, sessions, usage: { today: usageToday, week: usageWeek, top: topUsers } });
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -101,7 +107,7 @@ export async function action(args: ActionFunctionArgs) {
 }
 
 export default function EditRouter() {
-  const { csrf, router, samples, reconciliations, sessions } = useLoaderData<typeof loader>();
+  const { csrf, router, samples, reconciliations, sessions, usage: used } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const form = result && 'errors' in result ? result : undefined;
   const test = result && 'test' in result ? result.test : undefined;
@@ -146,6 +152,7 @@ export default function EditRouter() {
           <div className="notice notice-ok" role="status" data-testid="reconcile-result">
             Reconciled ({reconcile.outcome}): {reconcile.created} created, {reconcile.enabled} enabled, {reconcile.disabled} disabled, {reconcile.profileFixed} profiles fixed,{' '}
             {reconcile.extrasReported} unknown on the router{reconcile.extras.length > 0 ? ` (${reconcile.extras.join(', ')})` : ''}
+            {reconcile.kicked > 0 ? `; ${reconcile.kicked} lapsed session${reconcile.kicked === 1 ? '' : 's'} ended` : ''}
             {reconcile.errors.length > 0 ? `; errors: ${reconcile.errors.join('; ')}` : ''}
           </div>
         ) : null}
@@ -183,6 +190,40 @@ export default function EditRouter() {
           </table>
         ) : (
           <p>No reconciliation has run yet.</p>
+        )}
+      </section>
+      <section aria-label="Usage" data-testid="router-usage">
+        <h2>Usage</h2>
+        <p>
+          Today: {formatBytes(used.today.downloadBytes)} down, {formatBytes(used.today.uploadBytes)} up · last 7 days: {formatBytes(used.week.downloadBytes)} down,{' '}
+          {formatBytes(used.week.uploadBytes)} up by {used.week.users} user{used.week.users === 1 ? '' : 's'} (Nairobi days)
+        </p>
+        {used.top.length > 0 ? (
+          <table className="table" data-testid="top-users">
+            <thead>
+              <tr>
+                <th>Top users, 7 days</th>
+                <th>Customer</th>
+                <th>Down</th>
+                <th>Up</th>
+              </tr>
+            </thead>
+            <tbody>
+              {used.top.map((u) => (
+                <tr key={`${u.service}:${u.username}`}>
+                  <td>
+                    {u.username}
+                    {u.service === 'hotspot' ? ' (hotspot)' : ''}
+                  </td>
+                  <td>{u.customerId ? <Link to={`/dashboard/customers/${u.customerId}`}>{u.customerName ?? u.accountNumber}</Link> : '—'}</td>
+                  <td>{formatBytes(u.downloadBytes)}</td>
+                  <td>{formatBytes(u.uploadBytes)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p>No usage recorded in the last 7 days.</p>
         )}
       </section>
       <section aria-label="Live sessions">

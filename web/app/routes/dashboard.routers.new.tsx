@@ -3,6 +3,7 @@ import { useActionData, useLoaderData } from '@remix-run/react';
 import { encryptSecret } from '../../../db/encryption';
 import { audit } from '../../../db/queries/audit';
 import { routers } from '../../../db/queries/routers';
+import { ensureRouterWorkflowsFor } from '../../../temporal/router-workflows';
 import { requireCsrf, requireStaff } from '../auth/guard.server';
 import { RouterForm } from '../components/router-form';
 import { routerCreateSchema } from '../forms/router';
@@ -25,12 +26,30 @@ export async function action(args: ActionFunctionArgs) {
     const typed = Object.fromEntries([...form].filter(([k, v]) => typeof v === 'string' && k !== '_csrf' && k !== 'password')) as Record<string, string>;
     return invalid({ errors: { name: 'A router with this name already exists' }, values: typed });
   }
-  await sql.begin(async (tx) => {
-    const created = await routers.create(tx, me.tenant.id, { ...fields, passwordEnc: encryptSecret(password!, encryptionKey) });
+  const created = await sql.begin(async (tx) => {
+    const row = await routers.create(tx, me.tenant.id, { ...fields, passwordEnc: encryptSecret(password!, encryptionKey) });
     // The Router row carries no password column, so neither the secret nor its ciphertext reaches the log.
-    await audit.record(tx, { tenantId: me.tenant.id, actor: me.actor, action: 'router.create', entityType: 'router', entityId: created.id, after: created });
+    await audit.record(tx, { tenantId: me.tenant.id, actor: me.actor, action: 'router.create', entityType: 'router', entityId: row.id, after: row });
+    return row;
   });
+  await startRouterWorkflows(args.context, { tenantId: me.tenant.id, routerId: created.id });
   return redirect('/dashboard/routers');
+}
+
+const START_DEADLINE_MS = 3000;
+
+/**
+ * Monitoring, reconciliation and usage start with the router rather than at the next worker restart. Best
+ * effort: the router is saved either way, and with Temporal down the worker's boot or the router page's
+ * Reconcile now starts them later. The deadline keeps an unreachable Temporal from holding the form (gRPC
+ * calls without one wait for the server indefinitely).
+ */
+async function startRouterWorkflows(context: ActionFunctionArgs['context'], ref: { tenantId: string; routerId: string }): Promise<void> {
+  try {
+    await context.temporal.withDeadline(Date.now() + START_DEADLINE_MS, () => ensureRouterWorkflowsFor(context.temporal, ref));
+  } catch (error) {
+    context.log.warn({ ...ref, err: error }, 'router workflows not started; the worker starts them at its next boot');
+  }
 }
 
 export default function NewRouter() {
