@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { Worker } from '@temporalio/worker';
 import { createRouterOsGateway } from '../../activities/mikrotik/routeros-gateway';
 import { decryptSecret } from '../../db/encryption';
 import { ensureRouterWorkflowsFor, routerMonitorId, routerReconcileId, routerUsageId } from '../../temporal/router-workflows';
 import { CORE_TASK_QUEUE } from '../../temporal/task-queues';
+import { WORKFLOWS_PATH } from '../../workers/core-worker';
 import { lastUsageQuery, routerUsage, routerUsageWorkflowId, stopUsageSignal } from '../../workflows/router-usage';
 import { startRouterRig, type RouterRig } from '../routers/support';
 import { waitFor } from '../support/wait';
@@ -63,6 +65,8 @@ test('a dialled-in subscriber’s bytes reach the roll-ups through the workflow,
   assert.notEqual(described.runId, firstRun, 'the workflow continued as new');
   await handle.signal(stopUsageSignal);
   assert.deepEqual(await handle.result(), { stopped: 'signal' });
+  // The run's own history replays against the code: the loop is deterministic (sample instants come from workflow time).
+  await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, await handle.fetchHistory(), handle.workflowId);
 
   const [row] = await db.sql<{ up: number; down: number; subscriptionId: string | null }[]>`
     select sum(upload_bytes)::bigint as up, sum(download_bytes)::bigint as down, max(subscription_id::text) as "subscriptionId"
