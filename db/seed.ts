@@ -1,6 +1,7 @@
 import argon2 from 'argon2';
 import type { Sql, Tx } from './client';
 import { encryptSecret } from './encryption';
+import { seedPortalDemo } from './seed-portal';
 import { customers, type CustomerStatus } from './queries/customers';
 import { packages, type PackageInput } from './queries/packages';
 import { routers } from './queries/routers';
@@ -91,6 +92,7 @@ export async function seedDemo(sql: Sql, opts: { encryptionKey: Buffer }): Promi
       });
       if (status === 'active' || status === 'suspended') await subscribe(tx, tenant.id, c.id, pppoePlans[i % 3]!.id, routerIds[i % 2]!, status, i, opts.encryptionKey);
     }
+    await seedPortalDemo(tx, { tenantId: tenant.id, packageIds: pppoePlans.map((p) => p.id), routerId: routerIds[0]!, passwordHash, encryptionKey: opts.encryptionKey });
   });
   return { created: true };
 }

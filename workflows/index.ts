@@ -7,3 +7,4 @@ export { routerReconcile } from './router-reconcile';
 export { routerUsage } from './router-usage';
 export { hotspotPurchase } from './hotspot-purchase';
 export { customerLifecycle } from './customer-lifecycle/workflow';
+export { portalSms } from './portal-sms';

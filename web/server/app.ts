@@ -4,7 +4,7 @@ import type { Logger } from '../../config/logger';
 import type { Sql } from '../../db/client';
 import type { TemporalClient } from '../../temporal/client';
 import './context';
-import { createStaffSessions, type WebSecrets } from './auth';
+import { createCustomerSessions, createStaffSessions, type WebSecrets } from './auth';
 import { checkReadiness } from './readiness';
 import { registerRemix, type RemixMode } from './remix';
 import { smsDeliveryWebhook } from './webhooks/sms-delivery';
@@ -47,6 +47,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const readiness = () => checkReadiness(deps);
   const sessions = createStaffSessions(deps.secrets);
+  const clientSessions = createCustomerSessions(deps.secrets);
   app.get('/healthz', async () => ({ status: 'up' }));
   app.get('/readyz', async (_request, reply) => {
     const result = await readiness();
@@ -68,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       requestId: request.id,
       readiness,
       sessions,
+      clientSessions,
       encryptionKey: deps.secrets.encryptionKey,
       clientIp: request.ip,
       ...(deps.temporalUiUrl ? { temporalUiUrl: deps.temporalUiUrl } : {}),

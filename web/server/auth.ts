@@ -33,3 +33,29 @@ export function createStaffSessions(secrets: WebSecrets): StaffSessions {
     },
   });
 }
+
+export interface CustomerSessionData {
+  tenantId: string;
+  customerId: string;
+  version: number;
+  csrf: string;
+  /** The portal's language before sign-in (after it, the customer's own setting). */
+  lang: 'en' | 'sw';
+}
+
+export type CustomerSessions = SessionStorage<Partial<CustomerSessionData>>;
+
+/** The client portal's own cookie: a customer identity never shares a session with a staff one. */
+export function createCustomerSessions(secrets: WebSecrets): CustomerSessions {
+  return createCookieSessionStorage<Partial<CustomerSessionData>>({
+    cookie: {
+      name: 'mtandao_client',
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/client',
+      secure: secrets.secureCookies,
+      secrets: [secrets.sessionSecret],
+      maxAge: 30 * 24 * 60 * 60,
+    },
+  });
+}

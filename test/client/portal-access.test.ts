@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { PORTAL_DEMO_PHONES } from '../../db/seed-portal';
+import { codeHash } from '../../web/app/client/otp.server';
+import { startBackOffice, Visitor, type BackOffice } from '../support/backoffice';
+import { testSecrets } from '../support/web';
+import { ClientVisitor, text } from './support';
+
+/**
+ * The client portal's access rules on the real web app (production build) and the demo seed: sign-in,
+ * one-time codes (wrong, expired, reused, guessed), and every customer route and download checked against
+ * anonymous visitors and other customers' ids. Temporal is unreachable here: the SMS never leaves, so the
+ * test puts a known code's hash on the row the request created, exactly as the server hashes it.
+ */
+let office: BackOffice;
+const ids = { amina: '', baraka: '', aminaInvoice: '', barakaInvoice: '', barakaPayment: '', aminaPayment: '' };
+
+before(async () => {
+  office = await startBackOffice();
+  const sql = office.db.sql;
+  const rows = await sql<{ id: string; phone: string }[]>`select id, phone from customers where phone in ${sql([...PORTAL_DEMO_PHONES])}`;
+  ids.amina = rows.find((r) => r.phone === PORTAL_DEMO_PHONES[0])!.id;
+  ids.baraka = rows.find((r) => r.phone === PORTAL_DEMO_PHONES[1])!.id;
+  const inv = async (c: string) => (await sql<{ id: string }[]>`select id from invoices where customer_id = ${c} order by issued_at desc limit 1`)[0]!.id;
+  const pay = async (c: string) => (await sql<{ id: string }[]>`select id from payments where customer_id = ${c} order by received_at desc limit 1`)[0]!.id;
+  ids.aminaInvoice = await inv(ids.amina);
+  ids.barakaInvoice = await inv(ids.baraka);
+  ids.aminaPayment = await pay(ids.amina);
+  ids.barakaPayment = await pay(ids.baraka);
+  await sql`insert into portal_payments (id, tenant_id, customer_id, workflow_id, phone, amount_cents)
+    values (gen_random_uuid(), ${office.tenantId}, ${ids.baraka}, 'mpesa-test-baraka', ${PORTAL_DEMO_PHONES[1]}, 150000)`;
+});
+
+after(async () => {
+  await office?.close();
+});
+
+const PAGES = ['/client', '/client/pay', '/client/invoices'];
+
+test('anonymous visitors are sent to the sign-in page from every customer page and download', async () => {
+  const anon = new ClientVisitor(office.app);
+  const [barakaPay] = await office.db.sql<{ id: string }[]>`select id from portal_payments where customer_id = ${ids.baraka}`;
+  for (const path of [...PAGES, `/client/invoices/${ids.aminaInvoice}.pdf`, `/client/receipts/${ids.aminaPayment}.pdf`, `/client/pay/${barakaPay!.id}`]) {
+    const res = await anon.get(path);
+    assert.equal(res.statusCode, 302, path);
+    assert.equal(res.headers.location, `/client/login?next=${encodeURIComponent(path)}`, path);
+  }
+  // A staff session is no customer session.
+  const staff = new Visitor(office.app);
+  const signedIn = await staff.signIn('admin@demo.mtandao.local');
+  const cookie = String(signedIn.headers['set-cookie']).split(';')[0]!;
+  const res = await office.app.inject({ method: 'GET', url: '/client', headers: { cookie } });
+  assert.equal(res.statusCode, 302);
+});
+
+test('a demo customer signs in by phone or account number; a wrong password is refused without saying which part was wrong', async () => {
+  const v = new ClientVisitor(office.app);
+  const wrong = await v.submit('/client/login', { identifier: '0711 000 111', password: 'not-the-password' });
+  assert.equal(wrong.statusCode, 401);
+  assert.match(text(wrong.body), /Phone, account number or password is incorrect/);
+  const unknown = await v.submit('/client/login', { identifier: '0799999999', password: 'mtandao-demo' });
+  assert.equal(unknown.statusCode, 401);
+  assert.match(text(unknown.body), /Phone, account number or password is incorrect/);
+  const noCsrf = await v.post('/client/login', { identifier: '0711000111', password: 'mtandao-demo' });
+  assert.equal(noCsrf.statusCode, 403);
+
+  const res = await v.signIn('0711000111');
+  assert.equal(res.headers.location, '/client');
+  const home = await v.get('/client');
+  assert.equal(home.statusCode, 200);
+  const page = text(home.body);
+  assert.match(page, /Hello Amina/);
+  assert.match(page, /Home 10 Mbps · 10 Mbps/);
+  assert.match(page, /Amount due KES 0/);
+
+  const [acct] = await office.db.sql<{ n: string }[]>`select account_number as n from customers where id = ${ids.baraka}`;
+  const baraka = new ClientVisitor(office.app);
+  await baraka.signIn(acct!.n.toLowerCase());
+  const swahili = text((await baraka.get('/client')).body);
+  assert.match(swahili, /Habari Baraka/, 'Baraka reads the portal in Swahili, his language');
+  assert.match(swahili, /Kiasi cha kulipa KES 1,500/);
+  assert.match(swahili, /Intaneti yako itaisha baada ya siku [12]/, 'expiring soon: a call to action');
+});
+
+test("another customer's invoice, receipt and payment ids are 404; one's own are PDFs", async () => {
+  const amina = new ClientVisitor(office.app);
+  await amina.signIn('0711000111');
+  const [barakaPay] = await office.db.sql<{ id: string }[]>`select id from portal_payments where customer_id = ${ids.baraka}`;
+  for (const path of [`/client/invoices/${ids.barakaInvoice}.pdf`, `/client/receipts/${ids.barakaPayment}.pdf`, `/client/pay/${barakaPay!.id}`, '/client/invoices/not-a-uuid.pdf', '/client/pay/nope']) {
+    const res = await amina.get(path);
+    assert.equal(res.statusCode, 404, path);
+    assert.doesNotMatch(res.body, /Baraka/, path);
+  }
+  const own = await amina.get(`/client/invoices/${ids.aminaInvoice}.pdf`);
+  assert.equal(own.statusCode, 200);
+  assert.equal(own.headers['content-type'], 'application/pdf');
+  assert.equal(own.rawPayload.subarray(0, 5).toString(), '%PDF-');
+  const receipt = await amina.get(`/client/receipts/${ids.aminaPayment}.pdf`);
+  assert.equal(receipt.statusCode, 200);
+  // The lists show only her own documents.
+  const list = text((await amina.get('/client/invoices')).body);
+  const [barakaNumber] = await office.db.sql<{ number: string }[]>`select number from invoices where id = ${ids.barakaInvoice}`;
+  assert.doesNotMatch(list, new RegExp(barakaNumber!.number));
+});
+
+/** A seeded customer without a portal password asks for a code; the test swaps in a known code's hash. */
+async function codeFor(v: ClientVisitor, identifier: string, code: string): Promise<string> {
+  const res = await v.submit('/client/code?purpose=signup', { identifier, purpose: 'signup' });
+  assert.equal(res.statusCode, 302, res.body.slice(0, 300));
+  const [otp] = await office.db.sql<{ id: string }[]>`
+    select o.id from customer_otps o join customers c on c.id = o.customer_id where c.phone = ${'254' + identifier.slice(1)} order by o.created_at desc limit 1`;
+  await office.db.sql`update customer_otps set code_hash = ${codeHash({ encryptionKey: testSecrets.encryptionKey }, otp!.id, code)} where id = ${otp!.id}`;
+  return otp!.id;
+}
+
+test('sign-up by SMS code: a wrong code is refused, the right one sets the password once; reuse and expiry are refused', async () => {
+  const [seeded] = await office.db.sql<{ phone: string }[]>`
+    select phone from customers c where tenant_id = ${office.tenantId} and status = 'active' and not exists (select 1 from customer_logins l where l.customer_id = c.id)
+      and (select count(*) from customers d where d.phone = c.phone) = 1
+    order by account_number limit 1`;
+  const phone = `0${seeded!.phone.slice(3)}`;
+  const v = new ClientVisitor(office.app);
+  const id = await codeFor(v, phone, '482913');
+  const [row] = await office.db.sql<{ codeHash: string }[]>`select code_hash as "codeHash" from customer_otps where id = ${id}`;
+  assert.doesNotMatch(row!.codeHash, /482913/, 'only a keyed hash is stored');
+
+  const wrong = await v.submit('/client/verify', { identifier: phone, code: '000000', password: 'a-new-password-1' });
+  assert.equal(wrong.statusCode, 400);
+  assert.match(text(wrong.body), /That code is not right/);
+  const right = await v.submit('/client/verify', { identifier: phone, code: '482913', password: 'a-new-password-1' });
+  assert.equal(right.statusCode, 302);
+  assert.equal(right.headers.location, '/client');
+  assert.equal((await v.get('/client')).statusCode, 200, 'signed in');
+
+  const again = await new ClientVisitor(office.app).submit('/client/verify', { identifier: phone, code: '482913', password: 'another-password-2' });
+  assert.equal(again.statusCode, 410, 'a used code never works twice');
+  assert.match(text(again.body), /expired or was already used/);
+  await new ClientVisitor(office.app).signIn(phone, 'a-new-password-1');
+
+  const w = new ClientVisitor(office.app);
+  const expiring = await codeFor(w, phone, '111222');
+  await office.db.sql`update customer_otps set expires_at = now() - interval '1 second' where id = ${expiring}`;
+  const expired = await w.submit('/client/verify', { identifier: phone, code: '111222', password: 'another-password-2' });
+  assert.equal(expired.statusCode, 410);
+  const [audited] = await office.db.sql<{ n: number }[]>`select count(*)::int as n from audit_log where action = 'customer.portal_password_set'`;
+  assert.ok(audited!.n >= 1, 'setting a password is audited');
+});
+
+test('guessing is cut off: five wrong codes burn the code (the right one then fails), and a fourth code in 15 minutes is refused', async () => {
+  const [seeded] = await office.db.sql<{ phone: string }[]>`
+    select phone from customers c where tenant_id = ${office.tenantId} and status = 'suspended' and not exists (select 1 from customer_logins l where l.customer_id = c.id)
+      and (select count(*) from customers d where d.phone = c.phone) = 1
+    order by account_number limit 1`;
+  const phone = `0${seeded!.phone.slice(3)}`;
+  const v = new ClientVisitor(office.app);
+  await codeFor(v, phone, '765432');
+  for (let i = 0; i < 5; i++) {
+    const res = await v.submit('/client/verify', { identifier: phone, code: String(100000 + i), password: 'brute-force-pass' });
+    assert.equal(res.statusCode, i < 4 ? 400 : 410, `guess ${i + 1}`);
+  }
+  const late = await v.submit('/client/verify', { identifier: phone, code: '765432', password: 'brute-force-pass' });
+  assert.equal(late.statusCode, 410);
+  assert.match(text(late.body), /expired or was already used|Too many wrong codes/);
+
+  await codeFor(v, phone, '100001');
+  await codeFor(v, phone, '100002');
+  const limited = await v.submit('/client/code?purpose=signup', { identifier: phone, purpose: 'signup' });
+  assert.equal(limited.statusCode, 429);
+  assert.match(text(limited.body), /Too many codes requested/);
+  // An unknown number gets the same answer as a known one: the form does not reveal who is a customer.
+  const unknown = await v.submit('/client/code?purpose=reset', { identifier: '0799123456', purpose: 'reset' });
+  assert.equal(unknown.statusCode, 302);
+});
+
+test('five wrong passwords lock the account for 15 minutes', async () => {
+  const [acct] = await office.db.sql<{ n: string }[]>`select account_number as n from customers where id = ${ids.baraka}`;
+  const v = new ClientVisitor(office.app);
+  for (let i = 0; i < 5; i++) assert.equal((await v.submit('/client/login', { identifier: acct!.n, password: `wrong-${i}` })).statusCode, 401);
+  const locked = await v.submit('/client/login', { identifier: acct!.n, password: 'mtandao-demo' });
+  assert.equal(locked.statusCode, 429);
+  await office.db.sql`update customer_logins set locked_until = null, failed_logins = 0 where customer_id = ${ids.baraka}`;
+});
