@@ -68,7 +68,7 @@ export const applications = {
     await tx`update customers set requested_package_id = ${packageId}, updated_at = now() where tenant_id = ${tenantId} and id = ${customerId}`;
   },
 
-  async addDocument(tx: Tx, d: { tenantId: string; customerId: string; kind: DocumentKind; filename: string; contentType: DocumentType; data: Uint8Array; uploadedBy: string }): Promise<string> {
+  async addDocument(tx: Tx, d: { tenantId: string; customerId: string; kind: DocumentKind; filename: string; contentType: DocumentType; data: Uint8Array; uploadedBy: string | null }): Promise<string> {
     const [row] = await tx<{ id: string }[]>`
       insert into customer_documents (tenant_id, customer_id, kind, filename, content_type, size_bytes, data, uploaded_by)
       values (${d.tenantId}, ${d.customerId}, ${d.kind}, ${d.filename}, ${d.contentType}, ${d.data.byteLength}, ${Buffer.from(d.data)}, ${d.uploadedBy})

@@ -236,6 +236,15 @@ export const portal = {
     return row;
   },
 
+  /** The subscription's live PPPoE session as the usage collector last sampled it (none when offline). */
+  async liveSession(tx: Tx, tenantId: string, serviceUsername: string): Promise<{ uptimeSeconds: number | null; uploadBytes: number; downloadBytes: number; sampledAt: Date } | undefined> {
+    const [row] = await tx<{ uptimeSeconds: number | null; uploadBytes: number; downloadBytes: number; sampledAt: Date }[]>`
+      select uptime_seconds as "uptimeSeconds", upload_bytes as "uploadBytes", download_bytes as "downloadBytes", sampled_at as "sampledAt"
+      from usage_samples where tenant_id = ${tenantId} and service = 'pppoe' and username = ${serviceUsername}
+      order by sampled_at desc limit 1`;
+    return row;
+  },
+
   async addSupportRequest(tx: Tx, p: { tenantId: string; customerId: string; category: string; message: string }): Promise<string> {
     const [row] = await tx<{ id: string }[]>`
       insert into support_requests (tenant_id, customer_id, category, message) values (${p.tenantId}, ${p.customerId}, ${p.category}, ${p.message})

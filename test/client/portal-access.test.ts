@@ -35,7 +35,7 @@ after(async () => {
   await office?.close();
 });
 
-const PAGES = ['/client', '/client/pay', '/client/invoices'];
+const PAGES = ['/client', '/client/pay', '/client/invoices', '/client/usage', '/client/package', '/client/profile'];
 
 test('anonymous visitors are sent to the sign-in page from every customer page and download', async () => {
   const anon = new ClientVisitor(office.app);
@@ -179,4 +179,41 @@ test('five wrong passwords lock the account for 15 minutes', async () => {
   const locked = await v.submit('/client/login', { identifier: acct!.n, password: 'mtandao-demo' });
   assert.equal(locked.statusCode, 429);
   await office.db.sql`update customer_logins set locked_until = null, failed_logins = 0 where customer_id = ${ids.baraka}`;
+});
+
+test('profile: language, opt-out, password change (other devices signed out), and a problem report support staff see', async () => {
+  const phone = '0711000111';
+  const here = new ClientVisitor(office.app);
+  const elsewhere = new ClientVisitor(office.app);
+  await here.signIn(phone);
+  await elsewhere.signIn(phone);
+  const prefs = await here.submit('/client/profile', { intent: 'preferences', email: 'amina@example.co.ke', language: 'sw' });
+  assert.equal(prefs.statusCode, 200, String(prefs.headers.location) + prefs.body.slice(0, 300));
+  assert.match(text(prefs.body), /Imehifadhiwa/, 'the answer is already in the newly chosen language');
+  const [row] = await office.db.sql<{ language: string; optOut: boolean }[]>`select language, marketing_opt_out as "optOut" from customers where id = ${ids.amina}`;
+  assert.deepEqual({ ...row }, { language: 'sw', optOut: true }, 'an unticked box opts out of marketing');
+  assert.match(text((await here.get('/client')).body), /Habari Amina/);
+
+  const bad = await here.submit('/client/profile', { intent: 'password', current: 'wrong-password', password: 'new-password-123' });
+  assert.equal(bad.statusCode, 400);
+  const changed = await here.submit('/client/profile', { intent: 'password', current: 'mtandao-demo', password: 'new-password-123' });
+  assert.equal(changed.headers.location, '/client/profile?done=password');
+  assert.match(text((await here.get('/client/profile?done=password')).body), /Nenosiri limebadilishwa/);
+  assert.equal((await here.get('/client')).statusCode, 200, 'this device stays signed in');
+  assert.equal((await elsewhere.get('/client')).statusCode, 302, 'the other device is signed out');
+
+  const report = await here.submit('/client/profile', { intent: 'support', category: 'slow', message: 'Internet is slow every evening after 8 pm.' });
+  assert.equal(report.statusCode, 200);
+  const support = new Visitor(office.app);
+  await support.signIn('support@demo.mtandao.local');
+  const list = await support.get('/dashboard/support');
+  assert.equal(list.statusCode, 200);
+  assert.match(text(list.body), /Internet is slow every evening/);
+  const sales = new Visitor(office.app);
+  await sales.signIn('sales@demo.mtandao.local');
+  assert.equal((await sales.get('/dashboard/support')).statusCode, 403);
+
+  // Back to the demo state for anyone else using this database.
+  await here.submit('/client/profile', { intent: 'password', current: 'new-password-123', password: 'mtandao-demo' });
+  await office.db.sql`update customers set language = 'en', marketing_opt_out = false, marketing_opt_out_at = null where id = ${ids.amina}`;
 });

@@ -13,6 +13,7 @@ import { checkDocuments, readUploadForm } from '../customers/documents.server';
 import { customerSchema } from '../forms/customer';
 import { invalid, parseForm } from '../forms/parse.server';
 import { startLifecycle } from '../lifecycle/workflow.server';
+import { sendSetPasswordLink } from '../client/otp.server';
 
 async function pppoePackages(args: LoaderFunctionArgs, tenantId: string) {
   return (await packages.list(args.context.sql, tenantId, { kind: 'pppoe', activeOnly: true })).map((p) => ({ value: p.id, label: `${p.name} · ${formatKes(p.priceCents)}` }));
@@ -58,6 +59,8 @@ export async function action(args: ActionFunctionArgs) {
     phone: created.phone,
     start: 'application',
   });
+  // The customer sets their own portal password from an SMS link (a no-op with a log line when Temporal is away).
+  await sendSetPasswordLink(args.context, { tenantId: me.tenant.id, customerId: created.id, origin: new URL(args.request.url).origin });
   // Possible duplicates are a warning on the new customer's page, never a reason to refuse.
   return redirect(`/dashboard/customers/${created.id}?created=1${started.ok ? '' : '&lifecycle=later'}`);
 }

@@ -12,6 +12,7 @@ const NAV: { to: string; label: string; permission: Permission }[] = [
   { to: '/dashboard/customers', label: 'Customers', permission: 'customers:read' },
   { to: '/dashboard/applications', label: 'Applications', permission: 'customers:kyc' },
   { to: '/dashboard/installations', label: 'Installations', permission: 'installations:read' },
+  { to: '/dashboard/support', label: 'Support requests', permission: 'customers:kyc' },
   { to: '/dashboard/packages', label: 'Packages', permission: 'packages:read' },
   { to: '/dashboard/payments', label: 'Payments', permission: 'payments:read' },
   { to: '/dashboard/hotspot', label: 'Hotspot', permission: 'payments:read' },
