@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createHotspotActivities } from '../../activities/hotspot/activities';
@@ -152,6 +155,12 @@ async function purchase(phone: string, opts: { router?: string; extra?: Partial<
   return { handle, purchaseId, mac };
 }
 
+/** With MTANDAO_RECORD_HISTORIES=1 the runs are kept as replay fixtures (test/hotspot/hotspot-replay.test.ts). */
+async function keep(handle: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.MTANDAO_RECORD_HISTORIES !== '1') return;
+  writeFileSync(new URL(`../fixtures/histories/${name}.json`, import.meta.url), `${historyToJSON(await handle.fetchHistory())}\n`);
+}
+
 const menu = (name: string) => sim.controls.state().menus[name] ?? [];
 
 test('paid → online; at the package end the user is removed and the session kicked', async () => {
@@ -173,6 +182,7 @@ test('paid → online; at the package end the user is removed and the session ki
   const row = await hotspot.get(db.sql, purchaseId);
   assert.equal(row?.status, 'expired');
   assert.ok(row?.endedAt);
+  await keep(handle, 'hotspot-purchase-expired');
 });
 
 test('a payment that turns up after the guest gave up still provisions and sends the code', async () => {
@@ -206,4 +216,5 @@ test('a router that never answers: past the deadline the money goes to the walle
   assert.equal(alert?.after.walletCredit, true);
   assert.equal((await hotspot.get(db.sql, purchaseId))?.status, 'credited');
   assert.ok(sms.some((m) => m.phone === '254712400003' && /saved for your number/.test(m.body ?? '')), 'the guest is told');
+  await keep(handle, 'hotspot-purchase-credited');
 });
