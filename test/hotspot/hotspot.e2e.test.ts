@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { hotspotVouchers } from '../../db/queries/hotspot-vouchers';
+import { chapPassword } from '../../domain/hotspot';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
 import { waitFor } from '../support/wait';
 import { activeSessions, joinDevice, renderLoginHtml, startHotspotRig, type HotspotRig } from './support';
@@ -17,22 +18,51 @@ let browser: Browser;
 let servlet: Server;
 let servletUrl: string;
 let device: { mac: string; ip: string };
+/** What the router's redirect says about the device; a stale address makes the API login miss it. */
+let redirectIp: string | undefined;
+let linkOrig = 'http://example.com/news?a=1&b=2';
+const CHAP_ID = '\\371';
+const CHAP_CHALLENGE = '\\357\\015\\330\\013\\021\\234\\145\\245\\303\\253\\142\\246\\133\\175\\375\\316';
+/** Logins the router's own form accepted (http-chap checked against the user's password). */
+const formLogins: { user: string; mac: string }[] = [];
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   rig = await startHotspotRig();
   device = joinDevice(rig, 0x4e2e);
   const template = readFileSync('hotspot/login.html', 'utf8');
-  servlet = createServer((_req, res) => {
+  // The router's hotspot servlet: login.html with its variables, the login form's target, and a landing page.
+  servlet = createServer((req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8');
+    if (req.method === 'POST' && req.url === '/login') {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const form = new URLSearchParams(body);
+        const user = (rig.router.controls.state().menus['/ip/hotspot/user'] ?? []).find((u) => u.name === form.get('username'));
+        const ok = user && form.get('password') === chapPassword(CHAP_ID, String(user.password), CHAP_CHALLENGE);
+        const login = ok ? rig.router.controls.hotspotLogin({ user: String(user.name), password: String(user.password), mac: device.mac }) : { ok: false };
+        if (!login.ok) {
+          res.end('<p>invalid username or password</p>');
+          return;
+        }
+        formLogins.push({ user: String(user!.name), mac: device.mac });
+        res.writeHead(302, { location: form.get('dst') ?? '/' }).end();
+      });
+      return;
+    }
+    if (req.url === '/ok') {
+      res.end('<h1>Welcome online</h1>');
+      return;
+    }
     res.end(
       renderLoginHtml(template, rig.webUrl, rig.routerId, {
         mac: device.mac,
-        ip: device.ip,
-        'link-login-only': 'http://10.5.50.1/login',
-        'link-orig': 'http://example.com/news?a=1&b=2',
-        'chap-id': '\\371',
-        'chap-challenge': '\\357\\015\\330\\013\\021\\234\\145\\245\\303\\253\\142\\246\\133\\175\\375\\316',
+        ip: redirectIp ?? device.ip,
+        'link-login-only': servletUrl,
+        'link-orig': linkOrig,
+        'chap-id': CHAP_ID,
+        'chap-challenge': CHAP_CHALLENGE,
         error: '',
         'server-name': 'hotspot1',
       }),
@@ -101,4 +131,27 @@ test('the same with a voucher card: code typed on the portal → online in /ip/h
   await waitFor(() => activeSessions(rig).some((s) => s.user === access && s['mac-address'] === device.mac), 10_000, 'voucher device in /ip/hotspot/active');
   await page.screenshot({ path: `${ARTIFACTS}/hotspot-voucher-online.png`, fullPage: true });
   await context.close();
+});
+
+test('when the API login misses the device, the page posts the router login form with the CHAP answer and the guest lands online', async () => {
+  device = joinDevice(rig, 0x4e30);
+  // The redirect carries an address the router no longer has for this device: /ip/hotspot/active/login refuses it.
+  redirectIp = '10.5.50.254';
+  linkOrig = servletUrl.replace('/login', '/ok');
+  try {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    await page.goto(servletUrl);
+    await page.getByText('1 hour').click();
+    await page.getByLabel('M-Pesa number').fill('0712 555 030');
+    await page.getByRole('button', { name: 'Pay with M-Pesa' }).click();
+    // Status page → (paid, API login refused) → the inline script posts the router form → the router sends the guest on.
+    await page.getByRole('heading', { name: 'Welcome online' }).waitFor({ timeout: 90_000 });
+    const login = formLogins.at(-1);
+    assert.equal(login?.mac, device.mac, 'logged in through the router form with http-chap');
+    assert.ok(activeSessions(rig).some((s) => s.user === login!.user && s['mac-address'] === device.mac), 'device in /ip/hotspot/active');
+    await context.close();
+  } finally {
+    redirectIp = undefined;
+  }
 });
