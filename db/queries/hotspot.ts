@@ -183,6 +183,14 @@ export const hotspot = {
     return { rows: rows.map(({ accessPasswordEnc: _a, linkLoginOnly: _l, linkOrig: _o, chapId: _c, chapChallenge: _h, ...rest }) => rest as HotspotListRow), total: count!.n };
   },
 
+  /** Guests whose money went to a wallet because the router never took them: the staff alert, until refunded. */
+  async credited(tx: Tx, tenantId: string): Promise<{ count: number; amountCents: number }> {
+    const [row] = await tx<{ count: number; amountCents: number }[]>`
+      select count(*)::int as count, coalesce(sum(amount_cents), 0)::bigint as "amountCents" from hotspot_purchases
+      where tenant_id = ${tenantId} and status = 'credited' and payment_id is not null`;
+    return row!;
+  },
+
   /** Paid purchases per router (a wallet credit is not revenue) in the same filter, for the revenue table. */
   async revenueByRouter(tx: Tx, tenantId: string, f: Omit<HotspotListFilter, 'limit' | 'offset'>): Promise<{ routerId: string; routerName: string; purchases: number; revenueCents: number }[]> {
     return tx`

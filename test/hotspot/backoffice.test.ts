@@ -61,6 +61,7 @@ test('finance sees purchases, statuses and revenue per router (wallet credits ar
   assert.match(all.body, /Roysambu Tower<\/a><\/td><td class="num">1<\/td><td class="num">KES 50</);
   assert.match(all.body, /KES 110/);
   assert.match(all.body, /href="\/dashboard\/hotspot"[^>]*>Hotspot</, 'linked from the back-office navigation');
+  assert.match(all.body, /1 guest paid \(KES 10\) but the router never took them/, 'staff alert');
 });
 
 test('filters: router, package, Nairobi dates; a bad value gets a message', async () => {

@@ -67,11 +67,12 @@ export async function loader(args: LoaderFunctionArgs) {
     ...(f.to ? { to: f.to } : {}),
   };
   const { page, limit, offset } = pageFrom(url);
-  const [list, revenue, routerList, packageList] = await Promise.all([
+  const [list, revenue, routerList, packageList, credits] = await Promise.all([
     hotspot.list(args.context.sql, tenantId, { ...filter, limit, offset }),
     hotspot.revenueByRouter(args.context.sql, tenantId, filter),
     routers.list(args.context.sql, tenantId),
     packages.list(args.context.sql, tenantId, { kind: 'hotspot' }),
+    hotspot.credited(args.context.sql, tenantId),
   ]);
   return json(
     {
@@ -86,6 +87,7 @@ export async function loader(args: LoaderFunctionArgs) {
       filtered: Object.keys(f).length > 0,
       errors,
       canVouchers: me.can('payments:record'),
+      credits: credits.count > 0 ? { count: credits.count, amount: formatKes(credits.amountCents) } : null,
     },
     { status: errors.length > 0 ? 400 : 200 },
   );
@@ -103,6 +105,12 @@ export default function HotspotBackOffice() {
           </Link>
         ) : null}
       </div>
+      {d.credits ? (
+        <p className="notice notice-bad" role="alert">
+          {d.credits.count === 1 ? '1 guest' : `${d.credits.count} guests`} paid ({d.credits.amount}) but the router never took them: the
+          money is credited to their phone&apos;s wallet. <Link to="?status=credited">See them</Link> and check the router.
+        </p>
+      ) : null}
       <Form method="get" className="filters" role="search">
         <label>
           Router
