@@ -175,10 +175,16 @@ export function createLifecycleActivities(deps: {
         await router.kickPppoeSession({ ...ref, name: sub.serviceUsername });
         return { applied: true as const, enabled: false };
       }
-      await router.ensurePppoeProfile({ ...ref, packageId: sub.packageId });
-      // A walled-garden tenant keeps suspended customers connected to a profile that only reaches the pay page.
       const [tenant] = await sql<{ suspendMode: string; walledGardenProfile: string | null }[]>`
         select suspend_mode as "suspendMode", walled_garden_profile as "walledGardenProfile" from tenants where id = ${input.tenantId}`;
+      if (input.state === 'suspended' && tenant?.suspendMode !== 'walled_garden') {
+        // The common case on the hot path at expiry: two round trips, no profile work.
+        const secret = await router.setPppoeSecretEnabled({ ...ref, name: sub.serviceUsername, enabled: false });
+        await router.kickPppoeSession({ ...ref, name: sub.serviceUsername });
+        return { applied: true as const, enabled: secret ? !secret.disabled : false };
+      }
+      await router.ensurePppoeProfile({ ...ref, packageId: sub.packageId });
+      // A walled-garden tenant keeps suspended customers connected to a profile that only reaches the pay page.
       const walledGarden = input.state === 'suspended' && tenant?.suspendMode === 'walled_garden' && tenant.walledGardenProfile;
       const secret = await router.upsertPppoeSecret({
         ...ref,
