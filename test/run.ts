@@ -10,6 +10,7 @@ import { resolveTemporalCli } from '../temporal/cli';
 import { startDevServer } from '../temporal/dev-server';
 import { ensureTestServer } from '../temporal/test-server';
 import { ensureChromium } from './support/chromium';
+import { ensurePoppler } from './support/poppler';
 import { TEMPLATE_DATABASE, type TestEnvironment } from './support/environment';
 
 /**
@@ -36,6 +37,7 @@ try {
   const cliPath = await resolveTemporalCli({ explicit: process.env.TEMPORAL_CLI_PATH, log: say });
   const testServer = ensureTestServer({ log: say });
   if (files.some((f) => f.includes('.e2e.'))) ensureChromium(say);
+  if (files.some((f) => f.includes('test/client/'))) ensurePoppler(say);
 
   say('Building the web app (vite)…');
   const build = spawnSync(process.execPath, ['node_modules/@remix-run/dev/dist/cli.js', 'vite:build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {

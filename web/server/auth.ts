@@ -52,7 +52,8 @@ export function createCustomerSessions(secrets: WebSecrets): CustomerSessions {
       name: 'mtandao_client',
       httpOnly: true,
       sameSite: 'lax',
-      path: '/client',
+      // '/', not '/client': Remix fetches the portal's data from `/client.data`, outside a '/client' cookie path.
+      path: '/',
       secure: secrets.secureCookies,
       secrets: [secrets.sessionSecret],
       maxAge: 30 * 24 * 60 * 60,

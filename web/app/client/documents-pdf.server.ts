@@ -42,10 +42,10 @@ function brandBand(doc: Doc, tenant: Tenant, title: string): void {
   doc.fillColor('#111111');
 }
 
-function facts(doc: Doc, y: number, rows: [string, string][], x = A4.width - M - 220): number {
+function facts(doc: Doc, y: number, rows: [string, string][], x = A4.width - M - 270): number {
   for (const [label, value] of rows) {
-    doc.font('Helvetica').fontSize(10).fillColor('#555555').text(label, x, y, { width: 100 });
-    doc.font('Helvetica-Bold').fillColor('#111111').text(value, x + 100, y, { width: 120, align: 'right' });
+    doc.font('Helvetica').fontSize(10).fillColor('#555555').text(label, x, y, { width: 90 });
+    doc.font('Helvetica-Bold').fillColor('#111111').text(value, x + 90, y, { width: 180, align: 'right' });
     y += 16;
   }
   return y;
@@ -55,7 +55,7 @@ function party(doc: Doc, y: number, heading: string, customer: Customer, lang: L
   doc.font('Helvetica').fontSize(10).fillColor('#555555').text(heading, M, y);
   doc.font('Helvetica-Bold').fontSize(12).fillColor('#111111').text(`${customer.firstName} ${customer.lastName}`, M, y + 14);
   const lines = [`${t(lang, 'pdf.account')} ${customer.accountNumber}`, `0${customer.phone.slice(3)}`, customer.kraPin ? `${t(lang, 'pdf.kraPin')} ${customer.kraPin}` : null, customer.address];
-  doc.font('Helvetica').fontSize(10).text(lines.filter(Boolean).join('\n'), M, y + 30, { width: 240 });
+  doc.font('Helvetica').fontSize(10).text(lines.filter(Boolean).join('\n'), M, y + 30, { width: 220 });
 }
 
 function money(doc: Doc, y: number, label: string, value: string, bold = false): number {
