@@ -37,8 +37,12 @@ after(async () => {
   await rig?.close();
 });
 
+/** A full-page screenshot, and proof the page fits its width (nothing to scroll sideways at 360 px). */
 async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${ARTIFACTS}/${name}-${page.viewportSize()!.width}.png`, fullPage: true });
+  const width = page.viewportSize()!.width;
+  await page.screenshot({ path: `${ARTIFACTS}/${name}-${width}.png`, fullPage: true });
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scrollWidth <= width, `${name} fits ${width} px (scroll width ${scrollWidth})`);
 }
 
 async function staffSignIn(context: BrowserContext, role: string): Promise<Page> {
@@ -197,6 +201,19 @@ test('apply → approve → install → pay by STK → active with the right exp
   const header = readFileSync(png).subarray(16, 24);
   assert.deepEqual([header.readUInt32BE(0), header.readUInt32BE(4)], [596, 842], 'an A4 page at 72 dpi (pdftoppm rounds 595.28 pt up)');
 
+  // The remaining pages at both widths, and the dashboard in Swahili.
+  for (const [path, name] of [['/client/usage', 'usage'], ['/client/profile', 'profile'], ['/client/pay', 'pay']] as const) {
+    await page.goto(`${rig.webUrl}${path}`);
+    await shoot(page, name);
+    await wide.goto(`${rig.webUrl}${path}`);
+    await shoot(wide, name);
+  }
+  await page.goto(`${rig.webUrl}/client`);
+  await page.getByRole('button', { name: 'Kiswahili' }).click();
+  await page.getByRole('heading', { name: 'Habari Zawadi' }).waitFor();
+  assert.equal((await page.getByTestId('stage').textContent())?.trim(), 'Hai');
+  await shoot(page, 'dashboard-sw');
+
   await desktop.close();
   await office.close();
   await techContext.close();
@@ -234,5 +251,32 @@ test('sign-up by a real SMS code from the simulator inbox, in Swahili', { timeou
     throw new Error(`${String(err)}\n${page.url()}\n${(await page.locator('main').textContent()) ?? ''}`);
   });
   await shoot(page, 'dashboard-after-signup');
+  await context.close();
+});
+
+test('a customer staff create gets a set-password link by SMS that works once', { timeout: 120_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const admin = await staffSignIn(context, 'admin');
+  await admin.goto(`${rig.webUrl}/dashboard/customers/new`);
+  await admin.getByLabel(/^First name( \*)?$/).fill('Imani');
+  await admin.getByLabel(/^Last name( \*)?$/).fill('Wekesa');
+  await admin.getByLabel(/^Phone( \*)?$/).fill('0712 778 093');
+  await admin.getByRole('button', { name: 'Create customer' }).click();
+  await admin.waitForURL(/\/dashboard\/customers\/[0-9a-f-]{36}/);
+  let link = '';
+  await waitFor(() => {
+    const sms = rig.sms.messages('+254712778093').find((m) => /set-password/.test(m.text));
+    link = /(http\S+\/client\/set-password\/[\w-]+)/.exec(sms?.text ?? '')?.[1] ?? '';
+    return link !== '';
+  }, 60_000, 'the set-password SMS in the simulator inbox');
+  const phone = await browser.newContext({ viewport: { width: 360, height: 780 } });
+  const page = await phone.newPage();
+  await page.goto(link);
+  await page.getByLabel('New password (at least 10 characters)').fill('imani-password-1');
+  await page.getByRole('button', { name: 'Set password and sign in' }).click();
+  await page.getByRole('heading', { name: 'Your application' }).waitFor({ timeout: 30_000 });
+  await page.goto(link);
+  await page.getByText('This link has expired or was already used').waitFor();
+  await phone.close();
   await context.close();
 });

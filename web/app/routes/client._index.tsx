@@ -1,4 +1,4 @@
-import { json, type LoaderFunctionArgs } from '@remix-run/node';
+import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { portal } from '../../../db/queries/portal';
 import { bytesLabel } from '../../../domain/hotspot-time';
@@ -9,6 +9,12 @@ import { requireCustomer } from '../client/session.server';
 import { usePortal } from '../client/use-portal';
 
 const APPLICATION_STAGES = ['applied', 'kyc_review', 'rejected', 'installation'];
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: 'My account' },
+  // An application moves on staff time: the page follows it by itself (no JavaScript needed).
+  ...(data?.application && data.stage !== 'rejected' ? [{ httpEquiv: 'refresh', content: '30' }] : []),
+];
 
 export async function loader(args: LoaderFunctionArgs) {
   const me = await requireCustomer(args);
