@@ -280,3 +280,23 @@ test('a customer staff create gets a set-password link by SMS that works once', 
   await phone.close();
   await context.close();
 });
+
+test("a cancelled STK push shows the payment workflow's plain-language message and a way to try again", { timeout: 120_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 780 } });
+  const page = await context.newPage();
+  await page.goto(`${rig.webUrl}/client/login`);
+  await page.getByLabel('Phone or account number').fill('0711 000 111');
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Hello Amina' }).waitFor();
+  await page.getByRole('link', { name: 'Pay', exact: true }).click();
+  await page.getByLabel('Amount (KES)').fill('100');
+  // The Daraja simulator: a number ending 1032 is a customer who cancels the PIN prompt.
+  await page.getByLabel('M-Pesa number').fill('0712 001 032');
+  await page.getByRole('button', { name: 'Send M-Pesa request' }).click();
+  await page.locator('[data-stage="failed"]').waitFor({ timeout: 90_000 });
+  assert.match((await page.getByTestId('payment-status').textContent()) ?? '', /The payment did not go through\. You cancelled the M-Pesa request\./);
+  await page.getByRole('link', { name: 'Try again' }).waitFor();
+  await shoot(page, 'payment-cancelled');
+  await context.close();
+});
