@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { PORTAL_DEMO_PHONES } from '../../db/seed-portal';
 import { codeHash } from '../../web/app/client/otp.server';
@@ -97,6 +98,9 @@ test("another customer's invoice, receipt and payment ids are 404; one's own are
   assert.equal(own.rawPayload.subarray(0, 5).toString(), '%PDF-');
   const receipt = await amina.get(`/client/receipts/${ids.aminaPayment}.pdf`);
   assert.equal(receipt.statusCode, 200);
+  const [pay] = await office.db.sql<{ receipt: string; ref: string }[]>`select receipt_number as receipt, external_ref as ref from payments where id = ${ids.aminaPayment}`;
+  const words = execFileSync('pdftotext', ['-', '-'], { input: receipt.rawPayload, encoding: 'utf8' });
+  for (const needle of ['RECEIPT', 'Demo Networks Ltd', pay!.receipt, pay!.ref, 'KES 2,500', 'Amina Otieno']) assert.ok(words.includes(needle), `the receipt says "${needle}"`);
   // The lists show only her own documents.
   const list = text((await amina.get('/client/invoices')).body);
   const [barakaNumber] = await office.db.sql<{ number: string }[]>`select number from invoices where id = ${ids.barakaInvoice}`;
