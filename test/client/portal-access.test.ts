@@ -221,3 +221,39 @@ test('profile: language, opt-out, password change (other devices signed out), an
   await here.submit('/client/profile', { intent: 'password', current: 'new-password-123', password: 'mtandao-demo' });
   await office.db.sql`update customers set language = 'en', marketing_opt_out = false, marketing_opt_out_at = null where id = ${ids.amina}`;
 });
+
+test('an online application: Swahili field errors, a duplicate phone refused, then saved as KYC review with a portal login', async () => {
+  const v = new ClientVisitor(office.app);
+  const page = await v.get('/client/apply');
+  assert.equal(page.statusCode, 200);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+  const [pkg] = await office.db.sql<{ id: string }[]>`select id from packages where tenant_id = ${office.tenantId} and kind = 'pppoe' order by price_cents limit 1`;
+  const post = async (fields: Record<string, string>, lang = '') => {
+    const form = new FormData();
+    form.append('_csrf', csrf);
+    for (const [k, val] of Object.entries(fields)) form.append(k, val);
+    form.append('idDocument', new Blob([new Uint8Array([0x4d, 0x5a, 0x90, 0])], { type: 'image/png' }), 'id.png');
+    return office.app.inject({ method: 'POST', url: '/client/apply', headers: { cookie: v.cookie, ...(lang ? { 'accept-language': lang } : {}) }, payload: form });
+  };
+  const fields = { packageId: pkg!.id, firstName: 'Neema', lastName: 'Chebet', phone: '0712 9', nationalId: '27654321', address: 'Kasarani, near the stadium gate C', password: 'neema-password-1' };
+  const bad = await post(fields, 'sw');
+  assert.equal(bad.statusCode, 400);
+  assert.match(text(bad.body), /Angalia sehemu hii: Simu \(nambari ya M-Pesa\)/);
+  assert.match(text(bad.body), /must be a JPEG or PNG photo or a PDF/, 'a renamed file is refused by its bytes, as in the back office');
+  const taken = await post({ ...fields, phone: '0711000111' });
+  assert.equal(taken.statusCode, 400);
+  assert.match(text(taken.body), /An account with this phone number exists/);
+
+  const form = new FormData();
+  form.append('_csrf', csrf);
+  for (const [k, val] of Object.entries({ ...fields, phone: '0712 903 114' })) form.append(k, val);
+  const ok = await office.app.inject({ method: 'POST', url: '/client/apply', headers: { cookie: v.cookie }, payload: form });
+  assert.equal(ok.statusCode, 302, ok.body.slice(0, 300));
+  const [row] = await office.db.sql<{ status: string; requested: string; login: boolean }[]>`
+    select c.status, c.requested_package_id as requested, exists (select 1 from customer_logins l where l.customer_id = c.id) as login
+    from customers c where c.phone = '254712903114'`;
+  assert.deepEqual({ ...row }, { status: 'kyc_review', requested: pkg!.id, login: true });
+  const applicant = new ClientVisitor(office.app);
+  await applicant.signIn('0712903114', 'neema-password-1');
+  assert.match(text((await applicant.get('/client')).body), /Your application.*Application under review/);
+});

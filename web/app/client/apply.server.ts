@@ -11,7 +11,7 @@ import { checkDocuments, readUploadForm } from '../customers/documents.server';
 import { customerSchema } from '../forms/customer';
 import { parseForm } from '../forms/parse.server';
 import { startLifecycle } from '../lifecycle/workflow.server';
-import { t } from './i18n';
+import { t, type Lang, type MessageKey } from './i18n';
 import { requireClientCsrf, signInCookie, visitorLang } from './session.server';
 
 /** The ISP applied to: `?isp=<slug>`, or the only active one when the platform hosts just one. */
@@ -58,7 +58,7 @@ export async function applyAction(args: ActionFunctionArgs) {
   const packageId = String(form.get('packageId') ?? '');
   const password = String(form.get('password') ?? '');
   const offered = await packages.list(args.context.sql, tenant.id, { kind: 'pppoe', activeOnly: true });
-  const errors: Record<string, string> = { ...(parsed.ok ? {} : parsed.errors), ...(docs.ok ? {} : docs.errors) };
+  const errors: Record<string, string> = { ...(parsed.ok ? {} : localized(parsed.errors, lang)), ...(docs.ok ? {} : docs.errors) };
   if (!offered.some((p) => p.id === packageId)) errors.packageId = t(lang, 'apply.needPackage');
   if (password.length < 10 || password.length > 200) errors.password = t(lang, 'password.short');
   if (parsed.ok && !parsed.data.nationalId) errors.nationalId = t(lang, 'apply.nationalId');
@@ -89,4 +89,15 @@ export async function applyAction(args: ActionFunctionArgs) {
   });
   const cookie = await signInCookie(args.context, { tenantId: tenant.id, customerId: created.customer.id, version: created.version });
   return redirect('/client', { headers: { 'Set-Cookie': cookie } });
+}
+
+const FIELD_LABELS: Record<string, MessageKey> = {
+  firstName: 'apply.firstName', lastName: 'apply.lastName', phone: 'apply.phone', email: 'apply.email', nationalId: 'apply.nationalId',
+  kraPin: 'apply.kraPin', address: 'apply.landmark', latitude: 'apply.latitude', longitude: 'apply.longitude',
+};
+
+/** The shared customer schema speaks English; a Swahili applicant reads which field to check in Swahili. */
+function localized(errors: Record<string, string>, lang: Lang): Record<string, string> {
+  if (lang === 'en') return errors;
+  return Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, FIELD_LABELS[field] ? t(lang, 'apply.check', { field: t(lang, FIELD_LABELS[field]) }) : message]));
 }
