@@ -233,6 +233,8 @@ test('sign-up by a real SMS code from the simulator inbox, in Swahili', { timeou
   await page.getByRole('heading', { name: 'Ingia' }).waitFor();
   await shoot(page, 'login-sw');
   await page.getByRole('link', { name: 'Mara ya kwanza? Pata nambari kwa SMS' }).click();
+  // The sign-in page has a field with the same label: fill only once the code page is there.
+  await page.getByRole('heading', { name: 'Unda nenosiri lako' }).waitFor();
   await page.getByLabel('Simu au nambari ya akaunti').fill(local);
   await page.getByRole('button', { name: 'Tuma nambari' }).click();
   await page.getByLabel('Nambari kutoka kwa SMS').waitFor();
@@ -298,5 +300,13 @@ test("a cancelled STK push shows the payment workflow's plain-language message a
   assert.match((await page.getByTestId('payment-status').textContent()) ?? '', /The payment did not go through\. You cancelled the M-Pesa request\./);
   await page.getByRole('link', { name: 'Try again' }).waitFor();
   await shoot(page, 'payment-cancelled');
+
+  // Amina is a seeded customer from before lifecycles: signing in adopted hers, so the portal now shows the workflow's own state.
+  await waitFor(async () => (await rig.db.sql`select 1 from customers where phone = '254711000111' and workflow_id is not null`).length === 1, 30_000, "Amina's lifecycle adopted");
+  await stageBecomes(page, 'Active', 60_000);
+  await waitFor(async () => {
+    await page.goto(`${rig.webUrl}/client`);
+    return !(await page.getByText('live status is not available').isVisible());
+  }, 60_000, 'the live lifecycle state on the dashboard');
   await context.close();
 });

@@ -1,10 +1,11 @@
 import type { AppLoadContext } from '@remix-run/node';
+import { audit } from '../../../db/queries/audit';
 import { billing } from '../../../db/queries/billing';
 import { packages, type Package } from '../../../db/queries/packages';
 import { portal } from '../../../db/queries/portal';
 import { usage } from '../../../db/queries/usage';
 import type { LifecycleStage, LifecycleView } from '../../../workflows/customer-lifecycle/messages';
-import { liveLifecycle } from '../lifecycle/workflow.server';
+import { liveLifecycle, startLifecycle } from '../lifecycle/workflow.server';
 import type { CustomerContext } from './session.server';
 
 export interface AccountView {
@@ -71,4 +72,22 @@ export function suggestedAmount(a: AccountView): number {
   if (a.dueCents > 0) return a.dueCents;
   if (a.balanceCents < 0) return -a.balanceCents;
   return a.pkg?.priceCents ?? a.requestedPackage?.priceCents ?? 0;
+}
+
+/**
+ * A customer from before lifecycles (imported, or the demo seed) signing in gets their lifecycle adopted,
+ * as the back office's "Start lifecycle" does: what the portal shows and changes is then the workflow's.
+ * Best effort: when Temporal does not answer, the portal keeps reading the database projection.
+ */
+export async function adoptLifecycle(context: AppLoadContext, p: { tenantId: string; tenantSlug: string; customerId: string }): Promise<void> {
+  const [c] = await context.sql<{ accountNumber: string; phone: string; status: string; workflowId: string | null }[]>`
+    select account_number as "accountNumber", phone, status, workflow_id as "workflowId" from customers where tenant_id = ${p.tenantId} and id = ${p.customerId}`;
+  if (!c || c.workflowId || c.status === 'terminated' || c.status === 'rejected') return;
+  const started = await startLifecycle(context, { tenantId: p.tenantId, tenantSlug: p.tenantSlug, customerId: p.customerId, accountNumber: c.accountNumber, phone: c.phone, start: 'adopt' });
+  if (started.ok) {
+    await audit.record(context.sql, {
+      tenantId: p.tenantId, actor: { id: null, label: `customer ${c.accountNumber} (portal sign-in)`, ip: context.clientIp },
+      action: 'customer.lifecycle_started', entityType: 'customer', entityId: p.customerId, after: { workflowId: started.workflowId, start: 'adopt' },
+    });
+  }
 }

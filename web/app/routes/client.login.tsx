@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { audit } from '../../../db/queries/audit';
 import { portal } from '../../../db/queries/portal';
 import { verifyPassword } from '../auth/password.server';
+import { adoptLifecycle } from '../client/account.server';
 import { t } from '../client/i18n';
 import { findAccounts } from '../client/otp.server';
 import { requireClientCsrf, safeNext, signInCookie, visitorLang } from '../client/session.server';
@@ -61,6 +62,7 @@ export async function action(args: ActionFunctionArgs) {
     return json({ error: t(lang, 'login.wrong'), identifier }, { status: 401 });
   }
   await portal.recordSuccess(context.sql, match.customerId);
+  await adoptLifecycle(context, { tenantId: match.tenantId, tenantSlug: match.tenantSlug, customerId: match.customerId });
   const cookie = await signInCookie(context, { tenantId: match.tenantId, customerId: match.customerId, version: match.sessionVersion });
   return redirect(safeNext(next), { headers: { 'Set-Cookie': cookie } });
 }
