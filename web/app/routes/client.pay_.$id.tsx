@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { portal } from '../../../db/queries/portal';
 import { formatKes } from '../../../domain/money';
 import { t } from '../client/i18n';
+import { stkFailureText } from '../client/mpesa-messages';
 import { portalPaymentStatus } from '../client/payments.server';
 import { requireCustomer } from '../client/session.server';
 import { usePortal } from '../client/use-portal';
@@ -20,9 +21,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const status = await portalPaymentStatus(args.context, payment.workflowId);
   const stage = status?.stage ?? 'requesting';
   const pending = stage !== 'paid' && stage !== 'failed';
-  // The workflow's message is plain English; the portal's own words lead in the customer's language.
-  const message = stage === 'paid' ? t(me.lang, 'pay.done') : stage === 'failed' ? `${t(me.lang, 'pay.failed')} ${status?.message ?? ''}` : t(me.lang, 'pay.waiting');
-  return json({ stage, pending, message, detail: me.lang === 'en' || stage !== 'failed' ? null : (status?.message ?? null), amount: formatKes(payment.amountCents), receipt: status?.receipt ?? null, paymentId: status?.paymentId ?? null });
+  const message = stage === 'paid' ? t(me.lang, 'pay.done') : stage === 'failed' ? `${t(me.lang, 'pay.failed')} ${stkFailureText(me.lang, status)}` : t(me.lang, 'pay.waiting');
+  return json({ stage, pending, message, amount: formatKes(payment.amountCents), receipt: status?.receipt ?? null });
 }
 
 export default function PaymentStatus() {
