@@ -24,8 +24,8 @@ import { resolveTemporalCli } from '../temporal/cli';
 import { startCustomerLifecycle } from '../temporal/customer-lifecycle';
 import { startDevServer } from '../temporal/dev-server';
 import { ensureNamespace } from '../temporal/namespace';
-import { createCoreWorker } from '../workers/core-worker';
-import { lifecycleStateQuery, paymentReceivedSignal } from '../workflows/customer-lifecycle/messages';
+import { spawnEntry } from '../test/support/processes';
+import { paymentReceivedSignal } from '../workflows/customer-lifecycle/messages';
 
 /**
  * `npx tsx bench/expiry-lag.ts`: 1,000 prepaid customers on one RouterOS simulator, each online with a
@@ -38,7 +38,6 @@ const SPREAD_MS = 60_000;
 const LEAD_MS = 45_000;
 const PAYERS = 200;
 const LIMIT_MS = 360_000;
-const POLL_MS = 10;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -117,12 +116,16 @@ try {
   const connection = await Connection.connect({ address: devServer.address });
   cleanups.push(() => connection.close());
   const client = new Client({ connection, namespace: 'bench' });
-  const worker = await createCoreWorker({ connection: native, namespace: 'bench', sql, encryptionKey, sms: { username: SIM_USERNAME, apiKey: SIM_API_KEY, baseUrl: sms.url } });
-  const running = worker.run();
-  cleanups.push(async () => {
-    worker.shutdown();
-    await running;
+  // The worker is its own process, as deployed (workers/main.ts): the simulators and this watcher do not share its thread.
+  const worker = spawnEntry('workers/main.ts', {
+    DATABASE_URL: pg.url('bench'), TEMPORAL_ADDRESS: devServer.address, TEMPORAL_NAMESPACE: 'bench',
+    AT_USERNAME: SIM_USERNAME, AT_API_KEY: SIM_API_KEY, AT_BASE_URL: sms.url, LOG_LEVEL: 'info',
   });
+  cleanups.push(async () => {
+    worker.child.kill('SIGTERM');
+    await worker.exited;
+  });
+  await worker.waitForLine(/"msg":"worker polling"/, 90_000);
 
   const handles: string[] = [];
   for (let i = 0; i < created.length; i += 50) {
@@ -134,40 +137,37 @@ try {
   if (started > firstExpiry - 5_000) throw new Error(`starting ${CUSTOMERS} workflows took too long: ${started - (firstExpiry - LEAD_MS)} ms`);
   say(`lifecycles started: ${CUSTOMERS} in ${((started - (firstExpiry - LEAD_MS)) / 1000).toFixed(1)} s (set-up included)`);
 
-  // Watch the router: when is each secret disabled with no live session left?
+  // Watch the router's own change feed (what a `listen` command sees): when is each secret disabled with its session gone?
   const byName = new Map(created.map((c, i) => [c.accountNumber.toLowerCase(), i]));
-  const suspendedAt = new Array<number | undefined>(CUSTOMERS);
-  while (suspendedAt.filter((t) => t !== undefined).length < CUSTOMERS && Date.now() < firstExpiry + SPREAD_MS + 60_000) {
-    const state = router.controls.state();
+  const activeName = new Map((router.controls.state().menus['/ppp/active'] ?? []).map((a) => [a['.id']!, a.name!]));
+  const disabledAt = new Array<number | undefined>(CUSTOMERS).fill(undefined);
+  const kickedAt = new Array<number | undefined>(CUSTOMERS).fill(undefined);
+  const enabledAt = new Map<number, number>();
+  const unwatch = router.controls.watch(({ path, row }) => {
     const now = Date.now();
-    const online = new Set((state.menus['/ppp/active'] ?? []).map((a) => a.name));
-    for (const s of state.menus['/ppp/secret'] ?? []) {
-      const i = byName.get(s.name ?? '');
-      if (i === undefined || suspendedAt[i] !== undefined) continue;
-      if (s.disabled === 'true' && !online.has(s.name)) suspendedAt[i] = now;
+    if (path === '/ppp/secret') {
+      const i = byName.get(row.name ?? '');
+      if (i === undefined) return;
+      if (row.disabled === 'true') disabledAt[i] ??= now;
+      else if (disabledAt[i] !== undefined) enabledAt.set(i, now);
+    } else if (path === '/ppp/active') {
+      if (row.name) activeName.set(row['.id']!, row.name);
+      if (row['.dead'] === 'yes') {
+        const i = byName.get(activeName.get(row['.id']!) ?? '');
+        if (i !== undefined) kickedAt[i] ??= now;
+      }
     }
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-  const lags = suspendedAt.flatMap((t, i) => (t === undefined ? [] : [t - expiries[i]!]));
-  say(`expiry→secret-disabled-and-kicked lag ${summary(lags)} (${lags.length}/${CUSTOMERS} customers, expiries over ${SPREAD_MS / 1000} s, router polled every ${POLL_MS} ms)`);
+  });
+  cleanups.push(async () => unwatch());
+  const suspendedAt = () => disabledAt.map((d, i) => (d === undefined || kickedAt[i] === undefined ? undefined : Math.max(d, kickedAt[i]!)));
+  while (suspendedAt().some((t) => t === undefined) && Date.now() < firstExpiry + SPREAD_MS + 60_000) await new Promise((r) => setTimeout(r, 250));
+  const lags = suspendedAt().flatMap((t, i) => (t === undefined ? [] : [t - expiries[i]!]));
+  say(`expiry→secret-disabled-and-kicked lag ${summary(lags)} (${lags.length}/${CUSTOMERS} customers, expiries over ${SPREAD_MS / 1000} s, timed by the router's change feed)`);
   if (lags.length !== CUSTOMERS) throw new Error(`${CUSTOMERS - lags.length} customers were never suspended`);
 
   // Payments: recorded as the back office records cash, then signalled; measured until the secret is enabled.
   const payers = created.slice(0, PAYERS);
-  await Promise.all(payers.map((_, i) => handles[i] && client.workflow.getHandle(handles[i]!).query(lifecycleStateQuery)));
   const paidAt = new Array<number>(PAYERS);
-  const backAt = new Array<number | undefined>(PAYERS);
-  const payerIndex = new Map(payers.map((c, i) => [c.accountNumber.toLowerCase(), i]));
-  const watcher = (async () => {
-    while (backAt.filter((t) => t !== undefined).length < PAYERS) {
-      const now = Date.now();
-      for (const s of router.controls.state().menus['/ppp/secret'] ?? []) {
-        const i = payerIndex.get(s.name ?? '');
-        if (i !== undefined && backAt[i] === undefined && paidAt[i] !== undefined && s.disabled === 'false') backAt[i] = now;
-      }
-      await new Promise((r) => setTimeout(r, POLL_MS));
-    }
-  })();
   for (let i = 0; i < PAYERS; i++) {
     const c = payers[i]!;
     const recorded = await sql.begin((tx) => recordPayment(tx, { tenantId: tenant.id, customerId: c.id, method: 'cash', amountCents: pkg.priceCents, externalRef: `LAG-${i}`, receivedAt: new Date() }));
@@ -176,8 +176,9 @@ try {
     // One payment every 50 ms: a busy paybill, not a synchronized burst.
     await new Promise((r) => setTimeout(r, 50));
   }
-  await Promise.race([watcher, new Promise((r) => setTimeout(r, 60_000))]);
-  const reconnects = backAt.flatMap((t, i) => (t === undefined ? [] : [t - paidAt[i]!]));
+  const deadline = Date.now() + 60_000;
+  while (enabledAt.size < PAYERS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+  const reconnects = paidAt.flatMap((t, i) => (enabledAt.has(i) ? [enabledAt.get(i)! - t] : []));
   say(`payment→reconnected (secret enabled) ${summary(reconnects)} (${reconnects.length}/${PAYERS} payments, one every 50 ms)`);
   if (reconnects.length !== PAYERS) throw new Error(`${PAYERS - reconnects.length} payers were not reconnected`);
 } catch (error) {

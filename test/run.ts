@@ -57,24 +57,29 @@ try {
   const devServer = await startDevServer({ cliPath, namespace: 'mtandao', port: temporalPort });
   cleanups.push(() => devServer.stop());
 
-  const timeSkippingPort = await freePort();
-  const java = spawn(testServer.wrapper, [String(timeSkippingPort)], { stdio: 'ignore' });
-  cleanups.push(async () => {
-    java.kill('SIGTERM');
-  });
-  await waitForPort(timeSkippingPort, 30_000);
-
   const env: TestEnvironment = {
     MTANDAO_TEST_PG_URL: postgres.url('postgres'),
     MTANDAO_TEST_TEMPORAL_ADDRESS: devServer.address,
-    MTANDAO_TEST_TIMESKIPPING_PORT: String(timeSkippingPort),
+    MTANDAO_TEST_TIMESKIPPING_PORT: '0',
     MTANDAO_TEST_TIMESKIPPING_PLACEHOLDER: testServer.placeholder,
     MTANDAO_TEST_CLI_PATH: cliPath,
   };
   say(`Servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s; running ${files.length} test files.\n`);
 
   const results = [];
-  if (timeSkippingFiles.length) results.push(await runNodeTests(timeSkippingFiles, 1, env, join(work, 'timeskip.tap')));
+  // Each time-skipping file gets a server of its own: skipped time, and any task a finished file's worker
+  // left behind, would otherwise carry into the next file (and can leave its clock locked).
+  for (const [i, file] of timeSkippingFiles.entries()) {
+    const timeSkippingPort = await freePort();
+    const java = spawn(testServer.wrapper, [String(timeSkippingPort)], { stdio: 'ignore' });
+    try {
+      await waitForPort(timeSkippingPort, 30_000);
+      results.push(await runNodeTests([file], 1, { ...env, MTANDAO_TEST_TIMESKIPPING_PORT: String(timeSkippingPort) }, join(work, `timeskip-${i}.tap`)));
+    } finally {
+      java.kill('SIGTERM');
+      await new Promise((resolve) => (java.exitCode !== null ? resolve(null) : java.once('exit', resolve)));
+    }
+  }
   if (otherFiles.length) results.push(await runNodeTests(otherFiles, 2, env, join(work, 'other.tap')));
   const pass = results.reduce((n, r) => n + r.pass, 0);
   const fail = results.reduce((n, r) => n + r.fail, 0);

@@ -162,9 +162,10 @@ export interface RenewInput {
   force: boolean;
 }
 
+/** Either way the account as it stands afterwards comes back, so the caller needs no second read. */
 export type RenewResult =
-  | { renewed: true; periodStart: Date; expiresAt: Date; invoiceNumber: string; balanceCents: number }
-  | { renewed: false; balanceCents: number; invoice: { id: string; number: string; outstandingCents: number } | null };
+  | { renewed: true; periodStart: Date; expiresAt: Date; invoiceNumber: string; balanceCents: number; account: AccountStatus }
+  | { renewed: false; balanceCents: number; invoice: { id: string; number: string; outstandingCents: number } | null; account: AccountStatus };
 
 /**
  * One prepaid renewal. The period's invoice is issued when the balance covers the package (paying early)
@@ -178,18 +179,19 @@ export async function renew(tx: Tx, p: RenewInput): Promise<RenewResult> {
   if (!sub) throw new Error(`customer ${p.customerId} has no subscription`);
   let invoice = await billing.invoiceByKey(tx, p.key);
   if (!invoice) {
-    const { balanceCents } = await billing.accountStatus(tx, p.tenantId, p.customerId);
-    if (!p.force && balanceCents < p.priceCents) return { renewed: false, balanceCents, invoice: null };
+    const account = await billing.accountStatus(tx, p.tenantId, p.customerId);
+    if (!p.force && account.balanceCents < p.priceCents) return { renewed: false, balanceCents: account.balanceCents, invoice: null, account };
     await billing.issueInvoice(tx, {
       tenantId: p.tenantId, customerId: p.customerId, key: p.key, kind: 'service', totalCents: p.priceCents,
       description: `${p.packageName} internet`, issuedAt: p.now, dueAt: p.now, packageId: p.packageId,
     });
     invoice = (await billing.invoiceByKey(tx, p.key))!;
   }
-  const { balanceCents } = await billing.accountStatus(tx, p.tenantId, p.customerId);
-  if (invoice.status !== 'paid') return { renewed: false, balanceCents, invoice: { id: invoice.id, number: invoice.number, outstandingCents: invoice.outstandingCents } };
+  const account = await billing.accountStatus(tx, p.tenantId, p.customerId);
+  const { balanceCents } = account;
+  if (invoice.status !== 'paid') return { renewed: false, balanceCents, invoice: { id: invoice.id, number: invoice.number, outstandingCents: invoice.outstandingCents }, account };
   if (invoice.periodStart && invoice.periodEnd) {
-    return { renewed: true, periodStart: invoice.periodStart, expiresAt: invoice.periodEnd, invoiceNumber: invoice.number, balanceCents };
+    return { renewed: true, periodStart: invoice.periodStart, expiresAt: invoice.periodEnd, invoiceNumber: invoice.number, balanceCents, account };
   }
   const periodStart = sub.expiresAt && sub.expiresAt.getTime() > p.now.getTime() ? sub.expiresAt : p.now;
   const expiresAt = addValidity(periodStart, p.validity);
@@ -198,5 +200,5 @@ export async function renew(tx: Tx, p: RenewInput): Promise<RenewResult> {
     update subscriptions set package_id = ${p.packageId}, current_period_start = ${periodStart}, current_period_end = ${expiresAt},
       expires_at = ${expiresAt}, updated_at = now()
     where id = ${sub.id}`;
-  return { renewed: true, periodStart, expiresAt, invoiceNumber: invoice.number, balanceCents };
+  return { renewed: true, periodStart, expiresAt, invoiceNumber: invoice.number, balanceCents, account };
 }

@@ -21,6 +21,8 @@ const DYNAMIC_ID_BASE = 0x80000000;
 interface Table {
   spec: MenuSpec;
   rows: Row[];
+  /** The same rows by `.id`: settling a thousand sessions per command must not scan the menu each time. */
+  byId: Map<string, Row>;
   nextId: number;
   nextDynamicId: number;
   nextAutoName: number;
@@ -49,7 +51,8 @@ export class RouterModel {
     for (const spec of MENUS) {
       const rows = spec.singleton ? [withDefaults(spec, {})] : (spec.builtins ?? []).map((row) => ({ ...row }));
       const staticIds = rows.map((row) => parseId(row['.id'] ?? '') ?? 0).filter((id) => id < DYNAMIC_ID_BASE);
-      this.tables.set(spec.path, { spec, rows, nextId: Math.max(0, ...staticIds) + 1, nextDynamicId: DYNAMIC_ID_BASE + 1, nextAutoName: 1 });
+      const byId = new Map(rows.filter((row) => row['.id']).map((row) => [row['.id']!, row]));
+      this.tables.set(spec.path, { spec, rows, byId, nextId: Math.max(0, ...staticIds) + 1, nextDynamicId: DYNAMIC_ID_BASE + 1, nextAutoName: 1 });
     }
   }
 
@@ -67,7 +70,7 @@ export class RouterModel {
   }
 
   get(path: string, id: string): Row | undefined {
-    const row = this.table(path).rows.find((r) => r['.id'] === id);
+    const row = this.table(path).byId.get(id);
     return row && { ...row };
   }
 
@@ -114,13 +117,14 @@ export class RouterModel {
     const id = formatId(number);
     const row = { '.id': id, ...fields };
     table.rows.push(row);
+    table.byId.set(id, row);
     this.changes.emit('change', { path, row: { ...row } });
     return { id };
   }
 
   /** Counter updates pass `announce: false`: a router's listen does not stream every byte counted. */
   update(path: string, id: string, values: Readonly<Record<string, string | undefined>>, announce = true): void {
-    const row = this.table(path).rows.find((r) => r['.id'] === id);
+    const row = this.table(path).byId.get(id);
     if (!row) throw new Trap('no such item');
     this.apply(path, row, values, announce);
   }
@@ -130,6 +134,7 @@ export class RouterModel {
     const index = table.rows.findIndex((r) => r['.id'] === id);
     if (index < 0) throw new Trap('no such item');
     table.rows.splice(index, 1);
+    table.byId.delete(id);
     this.changes.emit('change', { path, row: { '.id': id, '.dead': 'yes' } });
   }
 

@@ -2,7 +2,7 @@ import { selfSignedCertificate } from './cert';
 import { startControlServer } from './control';
 import { type Faults, faultsSchema, NO_FAULTS } from './faults';
 import { RESOURCE_PATH } from './menus';
-import { Trap, type Row } from './model';
+import { type Change, Trap, type Row } from './model';
 import { SimulatedRouter } from './router';
 import { ApiServer } from './server';
 import type { DialResult, Rates } from './sessions';
@@ -51,6 +51,8 @@ export interface RouterOsControls {
   clearFaults(): Promise<Faults>;
   setCredentials(credentials: { user?: string; password?: string }): void;
   setVersion(version: string): void;
+  /** Every configuration change as it happens (what `listen` commands follow); returns the unsubscribe. In-process only. */
+  watch(listener: (change: Change) => void): () => void;
 }
 
 export interface RouterOsSimulator {
@@ -100,6 +102,10 @@ export async function startRouterOsSimulator(options: RouterOsSimulatorOptions =
         menus,
         sessions: router.sessions.snapshot(),
       };
+    },
+    watch(listener) {
+      router.model.changes.on('change', listener);
+      return () => router.model.changes.off('change', listener);
     },
     dialPppoe: ({ upBps, downBps, ...request }) => router.sessions.dialPppoe({ ...request, rates: rates(upBps, downBps) }),
     hangUpPppoe: (name) => router.sessions.hangUpPpp(name),

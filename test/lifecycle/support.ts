@@ -21,7 +21,6 @@ import {
   lifecycleWorkflowId,
   paymentReceivedSignal,
   scheduleInstallationUpdate,
-  terminateUpdate,
   type LifecycleActor,
   type LifecycleInput,
   type LifecycleStage,
@@ -103,18 +102,34 @@ export async function apply(rig: LifecycleRig, client: Client, opts: { packageId
   const handle: LifecycleHandle = await client.workflow.start<typeof customerLifecycle>('customerLifecycle', {
     taskQueue: CORE_TASK_QUEUE,
     workflowId,
-    args: [{ tenantId: rig.tenantId, customerId: customer.id, accountNumber: customer.accountNumber, phone, start: opts.start ?? 'application' }],
+    args: [{ tenantId: rig.tenantId, customerId: customer.id, accountNumber: customer.accountNumber, phone, start: opts.start ?? 'application', databaseSteps: 'activities' }],
   });
+  handles.set(handle, { sql: rig.db.sql, customerId: customer.id });
   return { id: customer.id, accountNumber: customer.accountNumber, phone, handle };
 }
 
 /** KYC approved, installation booked and completed on the rig's router. */
+async function traced<T>(handle: LifecycleHandle, what: string, p: Promise<T>): Promise<T> {
+  const timer = setTimeout(() => {
+    void (async () => {
+      const d = await handle.describe();
+      const h = await handle.fetchHistory();
+      console.error('HANG', what, d.status.name, JSON.stringify((h.events ?? []).map((e) => [e.eventType, e.workflowExecutionFailedEventAttributes?.failure?.message ?? e.workflowTaskFailedEventAttributes?.failure?.message ?? e.activityTaskFailedEventAttributes?.failure?.message])).slice(0, 3000));
+    })();
+  }, 20_000);
+  try {
+    return await p;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function approveAndInstall(rig: LifecycleRig, handle: LifecycleHandle, at: Date) {
-  const approved = await handle.executeUpdate(decideKycUpdate, { args: [{ actor: rig.admin, decision: 'approve' }] });
+  const approved = await traced(handle, 'kyc', handle.executeUpdate(decideKycUpdate, { args: [{ actor: rig.admin, decision: 'approve' }] }));
   if (!approved.ok) throw new Error(approved.message);
-  const booked = await handle.executeUpdate(scheduleInstallationUpdate, { args: [{ actor: rig.technician, technicianId: rig.technician.staffId, scheduledAt: at.toISOString() }] });
+  const booked = await traced(handle, 'book', handle.executeUpdate(scheduleInstallationUpdate, { args: [{ actor: rig.technician, technicianId: rig.technician.staffId, scheduledAt: at.toISOString() }] }));
   if (!booked.ok) throw new Error(booked.message);
-  const done = await handle.executeUpdate(completeInstallationUpdate, { args: [{ actor: rig.technician, routerId: rig.routerId, equipmentSerial: `SN-${randomBytes(3).toString('hex')}` }] });
+  const done = await traced(handle, 'complete', handle.executeUpdate(completeInstallationUpdate, { args: [{ actor: rig.technician, routerId: rig.routerId, equipmentSerial: `SN-${randomBytes(3).toString('hex')}` }] }));
   if (!done.ok) throw new Error(done.message);
   return done;
 }
@@ -129,18 +144,48 @@ export async function pay(sql: Sql, rig: LifecycleRig, customer: { id: string; h
   return recorded.paymentId;
 }
 
-export async function waitForState(handle: LifecycleHandle, what: string, ok: (v: LifecycleView) => boolean, ms = 30_000): Promise<LifecycleView> {
-  let last: LifecycleView | undefined;
-  try {
-    await waitFor(async () => {
-      last = await handle.query(lifecycleStateQuery);
-      return ok(last);
-    }, ms, what);
-  } catch (err) {
-    throw new Error(`${(err as Error).message}; last state ${JSON.stringify(last)}`);
-  }
-  return last!;
+/**
+ * The workflow's view as the database projection shows it. Tests poll this, not the query: on the Java
+ * time-skipping server a query that lands while a run continues as new can leave the server's clock locked.
+ */
+async function projectedView(sql: Sql, customerId: string): Promise<LifecycleView> {
+  const [row] = await sql<{ stage: LifecycleStage; expiresAt: Date | null; paused: number | null; mode: 'prepaid' | 'postpaid'; balance: number }[]>`
+    select c.status as stage, s.expires_at as "expiresAt", s.paused_remaining_seconds as paused, t.billing_mode as mode,
+      (select coalesce(sum(amount_cents), 0)::bigint from ledger_entries l where l.customer_id = c.id) as balance
+    from customers c join tenants t on t.id = c.tenant_id left join subscriptions s on s.customer_id = c.id and s.status <> 'cancelled'
+    where c.id = ${customerId}`;
+  const recent = await sql<{ at: Date; kind: string; summary: string }[]>`
+    select at, kind, summary from lifecycle_events where customer_id = ${customerId} order by at desc, id desc limit 20`;
+  const lastRenewal = recent.findIndex((e) => e.kind === 'renewed');
+  const expired = recent.findIndex((e) => e.kind === 'expired' || e.kind === 'suspended');
+  return {
+    stage: row!.stage, cycle: -1, billingMode: row!.mode, packageId: null, routerId: null, serviceUsername: null, periodStart: null,
+    expiresAt: row!.expiresAt?.toISOString() ?? null, overdueSince: expired >= 0 && (lastRenewal < 0 || expired < lastRenewal) ? row!.expiresAt?.toISOString() ?? null : null,
+    manualHold: null, pausedRemainingMs: row!.paused === null ? null : row!.paused * 1000, balanceCents: row!.balance, openInvoice: null, nextAction: null,
+    recentEvents: recent.map((e) => ({ at: e.at.toISOString(), kind: e.kind, summary: e.summary })), installation: null, pendingPayments: 0,
+  };
 }
+
+/** Polls the projection until `ok`, then confirms with one live query (retrying if the workflow disagrees). */
+export async function waitForState(handle: LifecycleHandle, what: string, ok: (v: LifecycleView) => boolean, ms = 30_000, customerId?: string): Promise<LifecycleView> {
+  const id = customerId ?? idOf(handle);
+  let last: LifecycleView | undefined;
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (ok(await projectedView(sqlOf(handle), id))) {
+      // Let a renewal's continue-as-new finish before asking the workflow itself.
+      await new Promise((r) => setTimeout(r, 300));
+      last = await handle.query(lifecycleStateQuery);
+      if (ok(last)) return last;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} not met within ${ms} ms; last state ${JSON.stringify(last ?? (await projectedView(sqlOf(handle), id)))}`);
+}
+
+const handles = new WeakMap<LifecycleHandle, { sql: Sql; customerId: string }>();
+const sqlOf = (h: LifecycleHandle) => handles.get(h)!.sql;
+const idOf = (h: LifecycleHandle) => handles.get(h)!.customerId;
 
 /** The stage, with its payments applied and the run's settings loaded (a run just continued-as-new has none yet). */
 export const waitForStage = (handle: LifecycleHandle, stage: LifecycleStage, ms?: number) =>
@@ -155,11 +200,10 @@ export async function events(sql: Sql, customerId: string, kind: string) {
 }
 
 /**
- * Ends a test's customer through the workflow's own terminate update. `handle.terminate()` would leave the
- * run's timers behind on the time-skipping server, which then stops skipping for every later test.
+ * Waits for the run to complete by describing it. `handle.result()` on the time-skipping server unlocks and
+ * re-locks time skipping around the wait, and a file that ends inside that dance can leave the next file's
+ * clock stuck.
  */
-export async function finish(rig: LifecycleRig, handle: LifecycleHandle) {
-  const result = await handle.executeUpdate(terminateUpdate, { args: [{ actor: rig.admin, reason: 'Test over' }] });
-  if (!result.ok) throw new Error(result.message);
-  await handle.result();
+export async function waitForClosed(handle: LifecycleHandle) {
+  await waitFor(async () => (await handle.describe()).status.name === 'COMPLETED', 30_000, `${handle.workflowId} completed`);
 }

@@ -51,6 +51,12 @@ export interface LifecycleInput {
    * the stage is still recorded, so reconciliation repairs the router once it answers again.
    */
   routerRetryWindow?: string;
+  /**
+   * Database steps run as local activities (the default, for throughput). The Java time-skipping test
+   * server does not see local activities and can skip past a workflow task that is running them, so the
+   * time-skipping tests run the very same steps as regular activities.
+   */
+  databaseSteps?: 'local' | 'activities';
 }
 
 export interface LifecycleEvent {

@@ -1,4 +1,4 @@
-import type { Duration } from '@temporalio/common';
+import type { Duration, RetryPolicy } from '@temporalio/common';
 import {
   ActivityFailure,
   allHandlersFinished,
@@ -52,10 +52,10 @@ import {
  * three history events and two server round trips apiece — what lets one worker keep a thousand customers
  * within a second of their expiry. They retry through a database blip; bad input fails at once.
  */
-const db = proxyLocalActivities<LifecycleActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['LifecycleInvalidInput'] },
-});
+const DB_RETRY: RetryPolicy = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['LifecycleInvalidInput'] };
+const localDb = proxyLocalActivities<LifecycleActivities>({ startToCloseTimeout: '30 seconds', retry: DB_RETRY });
+/** The same steps as regular activities, for the time-skipping test server (see LifecycleInput.databaseSteps). */
+const remoteDb = proxyActivities<LifecycleActivities>({ startToCloseTimeout: '30 seconds', retry: DB_RETRY });
 
 /** The welcome SMS goes to Africa's Talking: a regular activity, like every other message. */
 const messaging = proxyActivities<LifecycleActivities>({
@@ -95,6 +95,7 @@ const APPLIED_PAYMENTS = 50;
 export async function customerLifecycle(input: LifecycleInput): Promise<{ stage: LifecycleStage }> {
   const wfId = workflowInfo().workflowId;
   const routerStep = routerSteps((input.routerRetryWindow ?? '10 minutes') as Duration);
+  const db = input.databaseSteps === 'activities' ? remoteDb : localDb;
   const ref: CustomerRef = { tenantId: input.tenantId, customerId: input.customerId };
   const st: CarriedState = input.carried ?? {
     stage: 'kyc_review', cycle: 0, packageId: null, routerId: null, serviceUsername: null, periodStart: null, expiresAt: null,
@@ -340,25 +341,23 @@ export async function customerLifecycle(input: LifecycleInput): Promise<{ stage:
   async function expire(firedAt: Date) {
     // Renewing at the boundary: the new period starts at the old expiry, not the few ms later the timer ran.
     const outcome = await db.renewCycle({ ...ref, key: key('renew'), now: st.expiresAt!, pkg: pkg!, force: true });
+    account = outcome.account;
     if (outcome.renewed) {
-      await refreshAccount();
       await renewed(outcome.expiresAt, outcome.periodStart, 'Renewed automatically from the account balance');
       await say('renewal', { package: pkg!.name, amount: formatShillings(pkg!.priceCents), expiry: expiryText() }, 'renewal');
       return;
     }
     st.overdueSince = st.expiresAt;
-    // Off the router first: the bookkeeping below can wait a few milliseconds, an unpaid session cannot.
-    if (policy!.graceDays === 0) await router('suspended', true);
-    await refreshAccount();
-    await event('expired', `Expired; KES ${formatShillings(outcome.invoice?.outstandingCents ?? 0)} due on ${outcome.invoice?.number ?? 'the invoice'}`);
+    const due = `KES ${formatShillings(outcome.invoice?.outstandingCents ?? 0)} due on ${outcome.invoice?.number ?? 'the invoice'}`;
+    if (policy!.graceDays === 0) await suspendForNonPayment(firedAt, `Expired unpaid (${due}); suspended`);
+    else await event('expired', `Expired; ${due}; online until the grace period ends`);
     if (policy!.stkOnInvoice && outcome.invoice) await pushStk(outcome.invoice.outstandingCents);
-    if (policy!.graceDays === 0) await suspendForNonPayment(firedAt, true);
   }
 
-  async function suspendForNonPayment(firedAt: Date, routerDone = false) {
-    if (!routerDone) await router('suspended', true);
-    await enterStage('suspended', 'suspended', 'Suspended for non-payment', undefined, firedAt);
-    await refreshAccount();
+  /** Off the router first (the customer's access is what the clock is about), then the record and the SMS. */
+  async function suspendForNonPayment(firedAt: Date, summary = 'Suspended for non-payment') {
+    await router('suspended', true);
+    await enterStage('suspended', 'suspended', summary, undefined, firedAt);
     const owed = Math.max(-account!.balanceCents, account!.openInvoices.reduce((sum, i) => sum + i.outstandingCents, 0));
     await say('suspended', { amount: formatShillings(owed), paybill: paybill() }, `suspended:${Date.now()}`);
   }
@@ -432,7 +431,7 @@ export async function customerLifecycle(input: LifecycleInput): Promise<{ stage:
     const reconnect = outcome.renewed && wasStage === 'suspended' && !st.manualHold;
     // Back online before anything else: this is the latency the customer who just paid is counting.
     if (reconnect) await router('active', true);
-    await refreshAccount();
+    account = outcome.account;
     if (!outcome.renewed) {
       await event('payment', `Payment of KES ${amount} (${receipt}); KES ${formatShillings(Math.max(pkg.priceCents - account!.balanceCents, 0))} more renews ${pkg.name}`);
       await say('payment_received', { amount, receipt, expiry: expiryText() || '-' }, `payment:${p.paymentId}`);
@@ -548,7 +547,7 @@ export async function customerLifecycle(input: LifecycleInput): Promise<{ stage:
     await enterStage('awaiting_payment', 'awaiting_payment', `Waiting for the first payment of KES ${formatShillings(pkg.priceCents)}`);
     // The first period's invoice: credit already on the account (a deposit) pays it at once.
     const outcome = await db.renewCycle({ ...ref, key: key('renew'), now: iso(now()), pkg, force: true });
-    await refreshAccount();
+    account = outcome.account;
     if (outcome.renewed) {
       await renewed(outcome.expiresAt, outcome.periodStart, 'First period paid from the deposit');
       await activate();
