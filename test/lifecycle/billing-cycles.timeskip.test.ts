@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { addValidity } from '../../domain/periods';
+import { WORKFLOWS_PATH } from '../../workers/core-worker';
 import { timeSkippingEnvironment } from '../support/temporal';
 import { approveAndInstall, apply, coreWorker, events, pay, secretOf, startLifecycleRig, waitForStage, waitForState, type LifecycleRig } from './support';
 
@@ -77,6 +78,8 @@ test('three prepaid cycles: activation on payment, reminders at 7/3/1 days, earl
   assert.equal(sub!.status, 'active');
   const reminderTexts = rig.sms.messages().filter((m) => m.number === `+${customer.phone}` && m.text.includes('expires in'));
   assert.equal(reminderTexts.length, 9, 'nine reminder SMS over three cycles');
+  // Today's code replays the run it just made (the current run, after three continue-as-new).
+  await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, await customer.handle.fetchHistory(), customer.handle.workflowId);
 });
 
 test('paying on 31 January buys a month that ends on the last day of February (Nairobi time)', async () => {
