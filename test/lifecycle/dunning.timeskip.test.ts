@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { after, before, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -48,6 +50,12 @@ async function activeCustomer(paid = rig.pkg.priceCents) {
   return { ...customer, username, expiresAt: Date.parse(view.expiresAt!) };
 }
 
+/** With MTANDAO_RECORD_HISTORIES=1 the runs are kept as replay fixtures (test/lifecycle/lifecycle-replay.test.ts). */
+async function keep(handle: { fetchHistory(): Promise<unknown> }, name: string): Promise<void> {
+  if (process.env.MTANDAO_RECORD_HISTORIES !== '1') return;
+  writeFileSync(new URL(`../fixtures/histories/${name}.json`, import.meta.url), `${historyToJSON((await handle.fetchHistory()) as Parameters<typeof historyToJSON>[0])}\n`);
+}
+
 const online = (username: string) => (rig.router.controls.state().menus['/ppp/active'] ?? []).some((a) => a.name === username);
 
 test('expiry suspends at the expiry instant (secret disabled, session kicked, SMS); a payment reconnects with expiry = payment + validity', async () => {
@@ -83,6 +91,7 @@ test('a grace period keeps the customer online past expiry, then suspends', asyn
     await waitForStage(c.handle, 'suspended');
     const [suspended] = await events(rig.db.sql, c.id, 'suspended');
     assert.ok(Math.abs(suspended!.at.getTime() - (c.expiresAt + 2 * DAY)) < 1000, 'suspended when the grace ends');
+    await keep(c.handle, 'customer-lifecycle-grace-suspended');
   } finally {
     await rig.db.sql`update tenants set grace_days = 0 where id = ${rig.tenantId}`;
   }
@@ -129,6 +138,7 @@ test('pause freezes the remaining days (router disabled, no expiry); resume give
   const [sub] = await rig.db.sql<{ expiresAt: Date; status: string }[]>`select expires_at as "expiresAt", status from subscriptions where customer_id = ${c.id}`;
   assert.equal(sub!.status, 'active');
   assert.equal(sub!.expiresAt.toISOString(), r.expiresAt);
+  await keep(c.handle, 'customer-lifecycle-paused-resumed');
 });
 
 test('a mid-period upgrade charges the prorated difference and applies the new profile at once', async () => {
