@@ -4,32 +4,20 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { addValidity } from '../../domain/periods';
 import { WORKFLOWS_PATH } from '../../workers/core-worker';
-import { timeSkippingEnvironment } from '../support/temporal';
-import { approveAndInstall, apply, coreWorker, events, pay, secretOf, startLifecycleRig, waitForStage, waitForState, type LifecycleRig } from './support';
+import { approveAndInstall, apply, startTimeSkippingLifecycle, events, pay, secretOf, waitForStage, waitForState, type LifecycleRig } from './support';
 
 let rig: LifecycleRig;
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let skipTo: (instant: number) => Promise<void>;
+let close: () => Promise<void>;
 const DAY = 86_400_000;
 
 before(async () => {
-  rig = await startLifecycleRig();
-  env = await timeSkippingEnvironment();
-  worker = await coreWorker(rig, env.nativeConnection, env.namespace ?? 'default');
-  running = worker.run();
+  ({ rig, env, skipTo, close } = await startTimeSkippingLifecycle());
 });
 after(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await rig?.close();
+  await close?.();
 });
-
-async function skipTo(instant: number) {
-  const now = await env.currentTimeMs();
-  if (instant > now) await env.sleep(instant - now);
-}
 
 test('three prepaid cycles: activation on payment, reminders at 7/3/1 days, early payment extends from the old expiry', async () => {
   const customer = await apply(rig, env.client);

@@ -3,38 +3,25 @@ import { writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { after, before, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { decryptSecret } from '../../db/encryption';
 import { addValidity } from '../../domain/periods';
-import { timeSkippingEnvironment } from '../support/temporal';
 import { testSecrets } from '../support/web';
 import { lifecycleStateQuery } from '../../workflows/customer-lifecycle/messages';
-import { approveAndInstall, apply, waitForClosed, coreWorker, events, pay, secretOf, startLifecycleRig, waitForStage, waitForState, type LifecycleRig } from './support';
+import { approveAndInstall, apply, waitForClosed, startTimeSkippingLifecycle, events, pay, secretOf, waitForStage, waitForState, type LifecycleRig } from './support';
 
 let rig: LifecycleRig;
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let skipTo: (instant: number) => Promise<void>;
+let close: () => Promise<void>;
 const DAY = 86_400_000;
 const MONTH = { unit: 'month', count: 1 } as const;
 
 before(async () => {
-  rig = await startLifecycleRig();
-  env = await timeSkippingEnvironment();
-  worker = await coreWorker(rig, env.nativeConnection, env.namespace ?? 'default');
-  running = worker.run();
+  ({ rig, env, skipTo, close } = await startTimeSkippingLifecycle());
 });
 after(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await rig?.close();
+  await close?.();
 });
-
-async function skipTo(instant: number) {
-  const now = await env.currentTimeMs();
-  if (instant > now) await env.sleep(instant - now);
-}
 
 /** A customer activated by paying `paid` (default: one period), and dialled in on the router. */
 async function activeCustomer(paid = rig.pkg.priceCents) {

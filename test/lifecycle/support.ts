@@ -28,6 +28,7 @@ import {
 } from '../../workflows/customer-lifecycle/messages';
 import type { customerLifecycle } from '../../workflows/customer-lifecycle/workflow';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { timeSkippingEnvironment } from '../support/temporal';
 import { waitFor } from '../support/wait';
 import { testSecrets } from '../support/web';
 
@@ -206,4 +207,27 @@ export async function events(sql: Sql, customerId: string, kind: string) {
  */
 export async function waitForClosed(handle: LifecycleHandle) {
   await waitFor(async () => (await handle.describe()).status.name === 'COMPLETED', 30_000, `${handle.workflowId} completed`);
+}
+
+/** The rig, the time-skipping server and a running core worker, for one time-skipping test file. */
+export async function startTimeSkippingLifecycle() {
+  const rig = await startLifecycleRig();
+  const env = await timeSkippingEnvironment();
+  const worker = await coreWorker(rig, env.nativeConnection, env.namespace ?? 'default');
+  const running = worker.run();
+  return {
+    rig,
+    env,
+    /** Moves the server's clock forward to `instant` (never back), firing every timer on the way. */
+    async skipTo(instant: number) {
+      const now = await env.currentTimeMs();
+      if (instant > now) await env.sleep(instant - now);
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await rig.close();
+    },
+  };
 }
